@@ -1,0 +1,22 @@
+using DealLedger.Domain.Sources;
+using JasperFx.Events;
+
+namespace DealLedger.Projections;
+
+/// <summary>Where a value in a read model came from: the fact, its source and its three times.</summary>
+public sealed record FactRef(
+    string FactId,
+    DateOnly ReportedOn,
+    Effective? Effective,
+    Source Source,
+    DateTimeOffset RecordedAt)
+{
+    public static FactRef Of(IFact fact, IEvent e) =>
+        new(fact.Fact.FactId, fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.Source, e.Timestamp);
+
+    /// <summary>
+    /// The rule for "which of two reports of the same thing is current": the later reported date wins; on the
+    /// same date the later recorded one (folds see events in log order, so "later" is simply "this one").
+    /// </summary>
+    public bool Supersedes(FactRef? current) => current is null || ReportedOn >= current.ReportedOn;
+}

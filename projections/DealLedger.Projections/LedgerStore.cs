@@ -1,0 +1,59 @@
+using DealLedger.Domain.Facts;
+using DealLedger.Projections.Deals;
+using DealLedger.Projections.Estimates;
+using DealLedger.Projections.Parties;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Weasel.Core;
+
+namespace DealLedger.Projections;
+
+/// <summary>
+/// The event store's configuration, shared by the API, the tests and the benchmarks so all of them read and
+/// write the same log the same way.
+/// </summary>
+public static class LedgerStore
+{
+    public static void Configure(StoreOptions options, string connectionString)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = "ledger";
+
+        // Chosen before the first event was ever stored; changing casing later silently breaks replays.
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.UserNameEnabled = true;
+        options.Events.EnableUniqueIndexOnEventId = true;
+        options.Events.EnableEventTypeIndex = true;
+
+        // Pinned wire names: the stored type of each event is its fact type, never a CLR name.
+        foreach (var type in FactTypes.All)
+        {
+            options.Events.MapEventType(type.EventType, type.Name);
+        }
+
+        ReadModels.Register(options);
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+    }
+
+    /// <summary>The kind of an existing stream, from the aggregate type it was started with.</summary>
+    public static StreamKind? KindOf(StreamState state) => state.AggregateType switch
+    {
+        { } t when t == typeof(DealSummary) => StreamKind.Deal,
+        { } t when t == typeof(EstimateHistory) => StreamKind.Estimate,
+        { } t when t == typeof(PartyExposure) => StreamKind.Party,
+        _ => null,
+    };
+
+    /// <summary>The aggregate type a stream of this kind is started with.</summary>
+    public static Type AggregateTypeOf(StreamKind kind) => kind switch
+    {
+        StreamKind.Deal => typeof(DealSummary),
+        StreamKind.Estimate => typeof(EstimateHistory),
+        _ => typeof(PartyExposure),
+    };
+}

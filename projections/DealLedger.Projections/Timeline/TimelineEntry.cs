@@ -1,0 +1,83 @@
+using System.Globalization;
+using DealLedger.Domain.Deals;
+using DealLedger.Domain.Estimates;
+using DealLedger.Domain.Facts;
+using DealLedger.Domain.Parties;
+using DealLedger.Domain.Sources;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+
+namespace DealLedger.Projections.Timeline;
+
+/// <summary>One fact on the ledger-wide timeline, in reported-date order, with a one-line description.</summary>
+public sealed record TimelineEntry(
+    string Id,
+    string Type,
+    string Subject,
+    string Stream,
+    DateOnly ReportedOn,
+    Effective? Effective,
+    Source Source,
+    DateTimeOffset RecordedAt,
+    string Summary);
+
+/// <summary>Async: the timeline is a cross-stream view, it may trail the writes by a moment.</summary>
+public sealed partial class TimelineProjection : EventProjection
+{
+    public TimelineProjection()
+    {
+        RegisterPublishedType(typeof(TimelineEntry));
+    }
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        if (e.Data is IFact fact)
+        {
+            var type = FactTypes.Of(fact);
+            operations.Store(new TimelineEntry(fact.Fact.FactId, type.Name, e.StreamKey!, type.Stream.ToString().ToLowerInvariant(),
+                fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.Source, e.Timestamp, Describe(fact)));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A plain-English line for a fact, for timelines and exports.</summary>
+    public static string Describe(IFact fact) => fact switch
+    {
+        DealReported r => $"deal reported: {r.Title} ({r.Kind}; {string.Join(", ", r.Parties.Select(p => $"{p.Party} as {p.Role}"))})",
+        DealPartyJoined j => $"{j.Party} joined as {j.Role}",
+        DealValueReported v => $"{v.Term} value: {Format(v.Value)}",
+        DealDurationReported d => $"duration: {Precision(d.Precision)}{d.Months} months",
+        DealStartReported s => $"start: {s.Start.Text}",
+        DealCapacityReported c => $"capacity: {Precision(c.Precision)}{c.Gigawatts.ToString(CultureInfo.InvariantCulture)} GW",
+        DealMilestoneReported m => $"milestone {m.Milestone}: {m.Description}" + (m.Expected is null ? "" : $" (expected {m.Expected.Text})"),
+        DealStatusChanged s => $"status: {s.Status}" + (s.Reason is null ? "" : $" ({s.Reason})"),
+        DealExclusivityLifted => "exclusivity lifted",
+        DealRelationReported r => $"{r.Relation} {r.Target}",
+        DealClaimDisputed d => $"disputes fact {d.DisputedFactId}: {d.Reason}",
+        EstimateReported e => $"{e.Metric} of {e.Party} through {e.Horizon.Text}: {Format(e.Value)}",
+        EstimateRevised e => $"revised to {Format(e.Value)}" + (e.StatedChange is null ? "" : $" (stated change {Format(e.StatedChange)})"),
+        PartyReported p => $"party: {p.Name}",
+        ExecutiveHired h => $"hired {h.Person} as {h.Role}",
+        _ => FactTypes.Of(fact).Name,
+    };
+
+    public static string Format(Money money)
+    {
+        if (money.Amount is not { } amount)
+        {
+            return $"undisclosed ({money.Currency})";
+        }
+
+        var text = $"{money.Currency} {amount.ToString("#,0.##", CultureInfo.InvariantCulture)}";
+        return money.Precision switch
+        {
+            Money.Range => $"{text} to {money.Max!.Value.ToString("#,0.##", CultureInfo.InvariantCulture)}",
+            Money.Exact => text,
+            _ => $"{money.Precision} {text}",
+        };
+    }
+
+    private static string Precision(string precision) => precision == "exact" ? "" : precision + " ";
+}

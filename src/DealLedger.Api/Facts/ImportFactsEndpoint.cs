@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+using DealLedger.Domain.Facts;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace DealLedger.Api.Facts;
+
+public static class ImportFactsEndpoint
+{
+    public const string NdJson = "application/x-ndjson";
+
+    /// <summary>Records an NDJSON file of facts, one envelope per line, atomically: all or nothing.</summary>
+    [WolverinePost("/facts/import", OperationId = "ImportFacts")]
+    [Authorize(Policy = Policies.Write)]
+    [Tags("Facts")]
+    [Consumes(typeof(string), NdJson)]
+    [ProducesResponseType<ImportSummary>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public static async Task<IResult> Post(HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var contentType = context.Request.ContentType ?? "";
+        if (!contentType.StartsWith(NdJson, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send the facts as {NdJson}: one JSON fact envelope per line.");
+        }
+
+        var (body, tooLarge) = await RequestBody.ReadAsync(context, RequestBody.ImportLimit, ct);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        var (facts, errors) = Parse(body!, FactParser.LatestReportedOn(clock.GetUtcNow()));
+        if (errors.Count == 0 && facts.Count == 0)
+        {
+            return Problems.Status(StatusCodes.Status422UnprocessableEntity, "Empty import", "The file holds no fact.");
+        }
+
+        if (errors.Count == 0)
+        {
+            Recorder.Stamp(session, context);
+            var (summary, ledgerErrors, conflict) = await FactLedger.ImportAsync(session, facts, ct);
+            if (conflict is not null)
+            {
+                return Problems.Status(StatusCodes.Status409Conflict, "Conflict", conflict);
+            }
+
+            if (summary is not null)
+            {
+                return Results.Ok(summary);
+            }
+
+            errors = ledgerErrors.ToList();
+        }
+
+        return Problems.Status(StatusCodes.Status422UnprocessableEntity, "The import has invalid lines",
+            $"{errors.Count} line(s) cannot be recorded; nothing was written.",
+            new Dictionary<string, object?>
+            {
+                ["lines"] = errors.Select(e => new { line = e.Line, factId = e.FactId, errors = Problems.Group(e.Errors) }).ToList(),
+            });
+    }
+
+    /// <summary>Parses every line, collecting each bad line's errors by its 1-based line number.</summary>
+    public static (List<(int Line, ParsedFact Fact)> Facts, List<LineErrors> Errors) Parse(byte[] body, DateOnly latestReportedOn)
+    {
+        var facts = new List<(int, ParsedFact)>();
+        var errors = new List<LineErrors>();
+        using var reader = new StringReader(Encoding.UTF8.GetString(body));
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            JsonElement json;
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                json = document.RootElement.Clone();
+            }
+            catch (JsonException e)
+            {
+                errors.Add(new LineErrors(number, null, [new FieldError("$", $"malformed JSON: {e.Message}")]));
+                continue;
+            }
+
+            var (fact, lineErrors) = FactParser.Parse(json, latestReportedOn);
+            if (fact is null)
+            {
+                var factId = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("factId", out var id)
+                    && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+                errors.Add(new LineErrors(number, factId, lineErrors));
+            }
+            else
+            {
+                facts.Add((number, fact));
+            }
+        }
+
+        return (facts, errors);
+    }
+}

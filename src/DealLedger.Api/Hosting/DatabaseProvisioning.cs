@@ -1,0 +1,96 @@
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace DealLedger.Api.Hosting;
+
+/// <summary>
+/// Finds the database: <c>ConnectionStrings:Marten</c> when configured; otherwise, in Development only, a
+/// local PostgreSQL of its own: a container where a Docker engine answers, else a cluster from the installed
+/// server binaries in a data folder that survives restarts.
+/// </summary>
+public static class DatabaseProvisioning
+{
+    public const string ConnectionStringName = "Marten";
+    private const string DatabaseName = "dealledger";
+
+    /// <summary>The connection string, and what was started to serve it (to stop when the host stops), if anything.</summary>
+    public static async Task<(string ConnectionString, IAsyncDisposable? Owned)> ResolveAsync(WebApplicationBuilder builder, ILogger logger)
+    {
+        var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return (configured, null);
+        }
+
+        if (!builder.Environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:Marten is not configured. Set it (e.g. the environment variable " +
+                "ConnectionStrings__Marten); only the Development environment provisions a database by itself.");
+        }
+
+        var container = await TryStartContainerAsync(logger);
+        if (container is not null)
+        {
+            logger.LogInformation("Development database: PostgreSQL container {Id} at {ConnectionString}",
+                container.Id, Redact(container.GetConnectionString()));
+            return (container.GetConnectionString(), container);
+        }
+
+        var directory = builder.Configuration["LocalPostgres:DataDirectory"] ?? DefaultDataDirectory();
+        var cluster = await LocalPostgres.StartPersistentAsync(directory);
+        await EnsureDatabaseAsync(cluster.ConnectionString(), DatabaseName);
+        var connectionString = cluster.ConnectionString(DatabaseName);
+        logger.LogInformation(
+            "Development database: local PostgreSQL cluster in {DataDirectory}, listening on 127.0.0.1:{Port} ({ConnectionString})",
+            cluster.DataDirectory, cluster.Port, Redact(connectionString));
+        return (connectionString, cluster);
+    }
+
+    public static async Task EnsureDatabaseAsync(string serverConnectionString, string database)
+    {
+        await using var connection = new NpgsqlConnection(serverConnectionString);
+        await connection.OpenAsync();
+        await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", connection)
+        {
+            Parameters = { new() { Value = database } },
+        };
+        if (await exists.ExecuteScalarAsync() is null)
+        {
+            await using var create = new NpgsqlCommand($"create database \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>A container when a Docker engine answers; null (quickly) when none does.</summary>
+    public static async Task<PostgreSqlContainer?> TryStartContainerAsync(ILogger logger, string? volume = "dealledger-pgdata")
+    {
+        PostgreSqlContainer container;
+        try
+        {
+            var builder = new PostgreSqlBuilder("postgres:15-alpine");
+            if (volume is not null)
+            {
+                builder = builder.WithVolumeMount(volume, "/var/lib/postgresql/data");
+            }
+
+            container = builder.Build();
+        }
+        catch (DotNet.Testcontainers.Builders.DockerUnavailableException e)
+        {
+            logger.LogInformation("No Docker engine answers ({Reason}); using the installed PostgreSQL binaries", e.Message);
+            return null;
+        }
+
+        await container.StartAsync();
+        return container;
+    }
+
+    private static string DefaultDataDirectory() =>
+        Environment.UserName == "root"
+            ? "/var/lib/dealledger/pgdata"
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "dealledger", "pgdata");
+
+    private static string Redact(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Password = "***" }.ConnectionString;
+}

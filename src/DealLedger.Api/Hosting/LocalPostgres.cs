@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace DealLedger.Api.Hosting;
+
+/// <summary>
+/// A PostgreSQL cluster run from the server binaries installed on this machine (Debian's postgresql package
+/// or any initdb/pg_ctl on PATH), for development and tests where no Docker engine answers. PostgreSQL
+/// refuses to run as root, so as root the cluster is owned and run by the <c>postgres</c> OS user.
+/// </summary>
+public sealed class LocalPostgres : IAsyncDisposable
+{
+    private const string Prefix = "dealledger-pg-";
+    private readonly string _binDir;
+    private readonly bool _throwaway;
+
+    private LocalPostgres(string binDir, string dataDirectory, int port, bool throwaway)
+    {
+        _binDir = binDir;
+        DataDirectory = dataDirectory;
+        Port = port;
+        _throwaway = throwaway;
+    }
+
+    public string DataDirectory { get; }
+
+    public int Port { get; }
+
+    public string ConnectionString(string database = "postgres") =>
+        $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Password=postgres";
+
+    /// <summary>True when server binaries can be found, so <see cref="StartAsync"/> can work.</summary>
+    public static bool BinariesAvailable() => FindBinDirectory() is not null;
+
+    /// <summary>
+    /// Starts a throwaway cluster in a new temporary folder, tuned for speed over durability (fsync off):
+    /// for tests only. Removed again on dispose; folders left behind by killed runs are swept first.
+    /// </summary>
+    public static async Task<LocalPostgres> StartThrowawayAsync(CancellationToken cancellation = default)
+    {
+        SweepStaleThrowaways();
+        var directory = Path.Combine(Path.GetTempPath(), Prefix + Guid.NewGuid().ToString("N")[..12]);
+        return await StartAsync(directory, throwaway: true, cancellation);
+    }
+
+    /// <summary>
+    /// Starts (initialising it on first use) a cluster whose data survives restarts, for development.
+    /// </summary>
+    public static Task<LocalPostgres> StartPersistentAsync(string dataDirectory, CancellationToken cancellation = default) =>
+        StartAsync(dataDirectory, throwaway: false, cancellation);
+
+    private static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway, CancellationToken cancellation)
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException(
+            "No PostgreSQL server binaries found (initdb, pg_ctl). Install Debian's 'postgresql' package, " +
+            "set DEALLEDGER_PG_BIN to their folder, or configure ConnectionStrings:Marten.");
+        Directory.CreateDirectory(dataDirectory);
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            await RunAsync("chown", ["-R", "postgres:postgres", dataDirectory], cancellation);
+        }
+
+        if (!throwaway && RunningPort(dataDirectory) is { } runningPort)
+        {
+            // Left running by an earlier process that was killed: use it as it is.
+            return new LocalPostgres(bin, dataDirectory, runningPort, throwaway);
+        }
+
+        var postgres = new LocalPostgres(bin, dataDirectory, FreePort(), throwaway);
+        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+        {
+            var passwordFile = Path.Combine(dataDirectory, "..", $".{Path.GetFileName(dataDirectory)}.pw");
+            await File.WriteAllTextAsync(passwordFile, "postgres\n", cancellation);
+            if (asRoot)
+            {
+                await RunAsync("chown", ["postgres:postgres", passwordFile], cancellation);
+            }
+
+            try
+            {
+                await postgres.PgAsync("initdb", ["-D", dataDirectory, "-U", "postgres", "--pwfile", passwordFile,
+                    "--auth=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"], cancellation);
+            }
+            finally
+            {
+                File.Delete(passwordFile);
+            }
+        }
+
+        var options = $"-p {postgres.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200";
+        if (throwaway)
+        {
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        }
+
+        await postgres.PgAsync("pg_ctl", ["-D", dataDirectory, "-o", options, "-l",
+            Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], cancellation);
+        return postgres;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await PgAsync("pg_ctl", ["-D", DataDirectory, "-m", _throwaway ? "immediate" : "fast", "-w", "stop"], CancellationToken.None);
+        }
+        finally
+        {
+            if (_throwaway)
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+        }
+    }
+
+    private static string? FindBinDirectory()
+    {
+        var candidates = new List<string?> { Environment.GetEnvironmentVariable("DEALLEDGER_PG_BIN") };
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator));
+        if (Directory.Exists("/usr/lib/postgresql"))
+        {
+            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+                .Select(d => Path.Combine(d, "bin")));
+        }
+
+        return candidates.FirstOrDefault(d => !string.IsNullOrEmpty(d)
+            && File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+    }
+
+    /// <summary>Removes throwaway clusters whose server is gone (a test run that was killed).</summary>
+    private static void SweepStaleThrowaways()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            var pidFile = Path.Combine(directory, "postmaster.pid");
+            var alive = File.Exists(pidFile)
+                && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+                && Directory.Exists($"/proc/{pid}");
+            if (!alive && Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddMinutes(-10))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another run may be using or removing it; leave it.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>The port of a server already running on this data folder (line 4 of postmaster.pid), if any.</summary>
+    private static int? RunningPort(string dataDirectory)
+    {
+        var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return null;
+        }
+
+        var lines = File.ReadAllLines(pidFile);
+        return lines.Length > 3 && int.TryParse(lines[0], out var pid) && Directory.Exists($"/proc/{pid}")
+            && int.TryParse(lines[3], out var port)
+                ? port
+                : null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private Task PgAsync(string tool, string[] arguments, CancellationToken cancellation)
+    {
+        var path = Path.Combine(_binDir, tool);
+        return Environment.UserName == "root"
+            ? RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments], cancellation)
+            : RunAsync(path, arguments, cancellation);
+    }
+
+    private static async Task RunAsync(string file, string[] arguments, CancellationToken cancellation)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        var output = process.StandardOutput.ReadToEndAsync(cancellation);
+        var error = process.StandardError.ReadToEndAsync(cancellation);
+        await process.WaitForExitAsync(cancellation);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(file)} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
+        }
+    }
+}

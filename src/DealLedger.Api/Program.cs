@@ -1,0 +1,68 @@
+using DealLedger.Api;
+using DealLedger.Api.Auth;
+using DealLedger.Api.Hosting;
+using DealLedger.Api.Seed;
+using DealLedger.Projections;
+using JasperFx;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Authentication;
+using Scalar.AspNetCore;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Host.ApplyJasperFxExtensions();
+
+using var bootLogging = LoggerFactory.Create(logging => logging.AddConsole());
+var (connectionString, ownedDatabase) = await DatabaseProvisioning.ResolveAsync(builder, bootLogging.CreateLogger("DealLedger.Database"));
+
+builder.Services.AddMarten(options => LedgerStore.Configure(options, connectionString))
+    .UseLightweightSessions()
+    .IntegrateWithWolverine()
+    .AddAsyncDaemon(builder.Configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo));
+
+builder.Host.UseWolverine(options =>
+{
+    // Without this, test runs sometimes scan the test assembly and find no endpoint.
+    options.ApplicationAssembly = typeof(Program).Assembly;
+});
+builder.Services.AddWolverineHttp();
+
+builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
+builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
+builder.Services.AddAuthentication(ApiKeyHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+var readsNeedKey = builder.Configuration.GetValue<bool>("Auth:RequireKeyForReads");
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(Policies.Write, policy => policy.RequireAuthenticatedUser())
+    .SetFallbackPolicy(readsNeedKey ? new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build() : null);
+
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ErrorHandling>();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.AddOpenApi();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHostedService<SeedLoader>();
+
+var app = builder.Build();
+if (ownedDatabase is not null)
+{
+    app.Lifetime.ApplicationStopped.Register(() => ownedDatabase.DisposeAsync().AsTask().GetAwaiter().GetResult());
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseCorrelationIds();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference("/docs").AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapWolverineEndpoints(options => options.RejectUnparseableQueryValues = true);
+
+return await app.RunJasperFxCommands(args);
+
+/// <summary>The API host; public so tests can start it.</summary>
+public partial class Program;

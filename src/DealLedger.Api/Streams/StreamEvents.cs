@@ -1,0 +1,67 @@
+using DealLedger.Domain.Facts;
+using DealLedger.Domain.Sources;
+using DealLedger.Projections.Timeline;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace DealLedger.Api.Streams;
+
+/// <summary>
+/// One event as the audit sees it: the fact (type, id, payload, source), its three times (effective and
+/// reported from the payload, recorded from the log), who recorded it and under which correlation id.
+/// </summary>
+public sealed record RecordedEvent(
+    long Sequence,
+    long Version,
+    Guid EventId,
+    string Type,
+    string FactId,
+    string Subject,
+    DateOnly ReportedOn,
+    Effective? Effective,
+    DateTimeOffset RecordedAt,
+    string? RecordedBy,
+    string? CorrelationId,
+    Source Source,
+    string Summary,
+    object Data);
+
+public static class StreamEvents
+{
+    /// <summary>Every event of any stream (deal, estimate or party), raw, with its metadata.</summary>
+    [WolverineGet("/streams/{slug}/events", OperationId = "GetStreamEvents")]
+    [Tags("Audit")]
+    [ProducesResponseType<IReadOnlyList<RecordedEvent>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<IResult> Get(string slug, IQuerySession session, CancellationToken ct)
+    {
+        var events = await ReadAsync(session, slug, ct);
+        return events.Count == 0 ? Problems.NotFound("stream", slug) : Results.Ok(events);
+    }
+
+    public static async Task<IReadOnlyList<RecordedEvent>> ReadAsync(IQuerySession session, string slug, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(slug, token: ct);
+        return events.Where(e => e.Data is IFact).Select(ToRecorded).ToList();
+    }
+
+    /// <summary>
+    /// The events of one stream whose source had published them by <paramref name="date"/>, in log order.
+    /// Reads only that stream, so an as-of answer costs the same whatever else the ledger holds.
+    /// </summary>
+    public static async Task<IReadOnlyList<IEvent>> KnownOnAsync(IQuerySession session, string slug, DateOnly date, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(slug, token: ct);
+        return events.Where(e => e.Data is IFact fact && fact.Fact.ReportedOn <= date).ToList();
+    }
+
+    public static RecordedEvent ToRecorded(IEvent e)
+    {
+        var fact = (IFact)e.Data;
+        return new RecordedEvent(e.Sequence, e.Version, e.Id, FactTypes.Of(fact).Name, fact.Fact.FactId, e.StreamKey!,
+            fact.Fact.ReportedOn, fact.Fact.Effective, e.Timestamp, e.UserName, e.CorrelationId, fact.Fact.Source,
+            TimelineProjection.Describe(fact), fact);
+    }
+}
