@@ -12,7 +12,14 @@ public sealed record FactRef(
     DateTimeOffset RecordedAt)
 {
     public static FactRef Of(IFact fact, IEvent e) =>
-        new(fact.Fact.FactId, fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.Source, e.Timestamp);
+        new(fact.Fact.FactId, fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.Source, RecordedTime(e));
+
+    /// <summary>
+    /// The event's recorded time at PostgreSQL's precision (microseconds). Inline projections see the
+    /// in-process timestamp with 100 ns ticks, a rebuild sees the stored one: truncating makes both equal.
+    /// </summary>
+    public static DateTimeOffset RecordedTime(IEvent e) =>
+        new(e.Timestamp.Ticks - (e.Timestamp.Ticks % 10), e.Timestamp.Offset);
 
     /// <summary>
     /// The rule for "which of two reports of the same thing is current": the later reported date wins; on the

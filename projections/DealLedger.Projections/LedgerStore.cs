@@ -15,10 +15,12 @@ namespace DealLedger.Projections;
 /// </summary>
 public static class LedgerStore
 {
-    public static void Configure(StoreOptions options, string connectionString)
+    public const string DefaultSchema = "ledger";
+
+    public static void Configure(StoreOptions options, string connectionString, string schema = DefaultSchema)
     {
         options.Connection(connectionString);
-        options.DatabaseSchemaName = "ledger";
+        options.DatabaseSchemaName = schema;
 
         // Chosen before the first event was ever stored; changing casing later silently breaks replays.
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);

@@ -8,6 +8,13 @@ using Marten;
 
 namespace DealLedger.Projections;
 
+/// <summary>One read model: its stable name (used by the CLI and rebuilds), the document it builds, how it is kept.</summary>
+public sealed record ReadModel(
+    string Name,
+    Type DocumentType,
+    ProjectionLifecycle Lifecycle,
+    Func<ProjectionBase> Create);
+
 /// <summary>
 /// The one place that says which read models exist and how each is kept: inline where a write must be
 /// readable at once (and the idempotency index), async for cross-stream views.
@@ -17,19 +24,28 @@ public static class ReadModels
     /// <summary>Daemon batch size for async runs and rebuilds: 5,000 measured ~4-8x faster rebuilds here than the default.</summary>
     public const int DaemonBatchSize = 5_000;
 
+    public static readonly IReadOnlyList<ReadModel> All =
+    [
+        new("FactIndex", typeof(FactIndexEntry), ProjectionLifecycle.Inline, () => new FactIndexProjection()),
+        new("DealSummary", typeof(DealSummary), ProjectionLifecycle.Inline, () => new DealSummaryProjection()),
+        new("EstimateHistory", typeof(EstimateHistory), ProjectionLifecycle.Inline, () => new EstimateHistoryProjection()),
+        new("PartyExposure", typeof(PartyExposure), ProjectionLifecycle.Async, () => new PartyExposureProjection()),
+        new("Timeline", typeof(TimelineEntry), ProjectionLifecycle.Async, () => new TimelineProjection()),
+    ];
+
     public static void Register(StoreOptions options)
     {
-        options.Projections.Add<FactIndexProjection>(ProjectionLifecycle.Inline, Tuned);
-        options.Projections.Add<DealSummaryProjection>(ProjectionLifecycle.Inline, Tuned);
-        options.Projections.Add<EstimateHistoryProjection>(ProjectionLifecycle.Inline, Tuned);
-        options.Projections.Add<PartyExposureProjection>(ProjectionLifecycle.Async, Tuned);
-        options.Projections.Add<TimelineProjection>(ProjectionLifecycle.Async, Tuned);
+        foreach (var model in All)
+        {
+            var projection = model.Create();
+            projection.Name = model.Name;
+            options.Projections.Add((IProjectionSource<IDocumentOperations, IQuerySession>)projection, model.Lifecycle,
+                async => async.BatchSize = DaemonBatchSize);
+        }
 
         options.Schema.For<FactIndexEntry>().Index(x => x.Subject);
         options.Schema.For<DealSummary>().Index(x => x.Kind).Index(x => x.Status);
         options.Schema.For<EstimateHistory>().Index(x => x.Party);
         options.Schema.For<TimelineEntry>().Index(x => x.ReportedOn).Index(x => x.Subject);
     }
-
-    private static void Tuned(AsyncOptions async) => async.BatchSize = DaemonBatchSize;
 }

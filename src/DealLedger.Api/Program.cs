@@ -18,7 +18,8 @@ builder.Host.ApplyJasperFxExtensions();
 using var bootLogging = LoggerFactory.Create(logging => logging.AddConsole());
 var (connectionString, ownedDatabase) = await DatabaseProvisioning.ResolveAsync(builder, bootLogging.CreateLogger("DealLedger.Database"));
 
-builder.Services.AddMarten(options => LedgerStore.Configure(options, connectionString))
+var schema = builder.Configuration["Marten:Schema"] ?? LedgerStore.DefaultSchema;
+builder.Services.AddMarten(options => LedgerStore.Configure(options, connectionString, schema))
     .UseLightweightSessions()
     .IntegrateWithWolverine()
     .AddAsyncDaemon(builder.Configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo));

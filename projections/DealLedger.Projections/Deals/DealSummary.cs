@@ -1,4 +1,5 @@
 using DealLedger.Domain.Deals;
+using DealLedger.Domain.Facts;
 using DealLedger.Domain.Sources;
 using JasperFx;
 using JasperFx.Events;
@@ -85,6 +86,15 @@ public static class DealTerms
 /// <summary>Builds <see cref="DealSummary"/> inline, in the same transaction as the facts.</summary>
 public sealed partial class DealSummaryProjection : SingleStreamProjection<DealSummary, string>
 {
+    public DealSummaryProjection()
+    {
+        // Only deal facts: estimate and party streams must not get a deal summary.
+        foreach (var type in FactTypes.All.Where(t => t.Stream == StreamKind.Deal))
+        {
+            IncludeType(type.EventType);
+        }
+    }
+
     public override DealSummary? Evolve(DealSummary? snapshot, string id, IEvent e) => Fold(snapshot, id, e);
 
     /// <summary>

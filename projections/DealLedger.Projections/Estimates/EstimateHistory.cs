@@ -37,6 +37,12 @@ public sealed record EstimateRevision(
 
 public sealed partial class EstimateHistoryProjection : SingleStreamProjection<EstimateHistory, string>
 {
+    public EstimateHistoryProjection()
+    {
+        IncludeType<EstimateReported>();
+        IncludeType<EstimateRevised>();
+    }
+
     public override EstimateHistory? Evolve(EstimateHistory? snapshot, string id, IEvent e) => Fold(snapshot, id, e);
 
     /// <summary>The one fold behind the inline document and every as-of answer; deterministic.</summary>

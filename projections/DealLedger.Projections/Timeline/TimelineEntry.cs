@@ -36,7 +36,7 @@ public sealed partial class TimelineProjection : EventProjection
         {
             var type = FactTypes.Of(fact);
             operations.Store(new TimelineEntry(fact.Fact.FactId, type.Name, e.StreamKey!, type.Stream.ToString().ToLowerInvariant(),
-                fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.Source, e.Timestamp, Describe(fact)));
+                fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.Source, FactRef.RecordedTime(e), Describe(fact)));
         }
 
         return ValueTask.CompletedTask;

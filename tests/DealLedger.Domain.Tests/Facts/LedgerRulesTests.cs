@@ -1,0 +1,41 @@
+using System.Text.Json;
+using DealLedger.Domain.Facts;
+
+namespace DealLedger.Domain.Tests.Facts;
+
+public class LedgerRulesTests
+{
+    private static ParsedFact Fact(string type, string data) =>
+        FactParser.Parse(JsonDocument.Parse($$"""
+            { "factId": "f1", "type": "{{type}}", "subject": "stargate-2025", "reportedOn": "2025-01-21",
+              "source": { "publisher": "OpenAI", "title": "t", "kind": "company", "language": "en" }, "data": {{data}} }
+            """).RootElement, new DateOnly(2026, 1, 1)).Fact!;
+
+    private static readonly ParsedFact StatusChange = Fact("deal.status-changed", """{ "status": "stalled" }""");
+
+    private static readonly ParsedFact DealReport = Fact("deal.reported",
+        """{ "title": "Stargate", "kind": "joint-venture", "parties": [ { "party": "openai", "role": "partner" } ] }""");
+
+    [Fact]
+    public void a_fact_about_an_unknown_deal_is_refused_unless_it_reports_the_deal()
+    {
+        var error = Assert.Single(LedgerRules.Check(StatusChange, subject: null));
+        Assert.Equal("subject", error.Field);
+        Assert.Contains("deal.reported", error.Message);
+
+        Assert.Empty(LedgerRules.Check(DealReport, subject: null));
+    }
+
+    [Fact]
+    public void a_fact_on_a_stream_of_another_kind_is_refused()
+    {
+        var error = Assert.Single(LedgerRules.Check(StatusChange, new SubjectState(StreamKind.Estimate, 2)));
+        Assert.Contains("estimate", error.Message);
+    }
+
+    [Fact]
+    public void a_fact_on_a_known_deal_is_accepted()
+    {
+        Assert.Empty(LedgerRules.Check(StatusChange, new SubjectState(StreamKind.Deal, 3)));
+    }
+}

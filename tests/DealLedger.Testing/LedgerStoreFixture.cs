@@ -1,0 +1,68 @@
+using DealLedger.Api.Facts;
+using DealLedger.Domain.Facts;
+using DealLedger.Projections;
+using JasperFx.Events.Daemon;
+using Marten;
+using Marten.Events;
+
+namespace DealLedger.Testing;
+
+/// <summary>A Marten store on the run's PostgreSQL, configured exactly as the API configures it.</summary>
+public sealed class LedgerStoreFixture : IAsyncLifetime
+{
+    private readonly PostgresServer _server = new();
+
+    public DocumentStore Store { get; private set; } = null!;
+
+    public string ConnectionString => _server.ConnectionString;
+
+    public string Schema { get; } = PostgresServer.SchemaFor(typeof(LedgerStoreFixture).Assembly.GetName().Name + "_store");
+
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        Store = CreateStore();
+        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+    }
+
+    /// <summary>Another store on the same database, optionally with more read models (as a later version would add).</summary>
+    public DocumentStore CreateStore(Action<StoreOptions>? more = null) =>
+        DocumentStore.For(options =>
+        {
+            LedgerStore.Configure(options, ConnectionString, Schema);
+            more?.Invoke(options);
+        });
+
+    public async Task ResetAsync()
+    {
+        await Store.Advanced.Clean.DeleteAllDocumentsAsync();
+        await Store.Advanced.Clean.DeleteAllEventDataAsync();
+    }
+
+    /// <summary>Records facts through the same path as <c>POST /facts/import</c>.</summary>
+    public async Task RecordAsync(IEnumerable<ParsedFact> facts, string recorder = "test")
+    {
+        await using var session = Store.LightweightSession();
+        session.LastModifiedBy = recorder;
+        var (summary, errors, conflict) = await FactLedger.ImportAsync(session, facts.Select((f, i) => (i + 1, f)).ToList(), CancellationToken.None);
+        if (summary is null)
+        {
+            throw new InvalidOperationException(conflict ?? string.Join("; ", errors.Select(e => $"{e.Line}: {string.Join(", ", e.Errors)}")));
+        }
+    }
+
+    /// <summary>Runs the async daemon until every async read model has caught up with the log.</summary>
+    public async Task CatchUpAsync()
+    {
+        using var daemon = await Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        await Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        await daemon.StopAllAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Store?.Dispose();
+        await _server.DisposeAsync();
+    }
+}
