@@ -43,7 +43,7 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ErrorHandling>();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(OpenApiRequestBodies.Add);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<SeedLoader>();
 

@@ -4,7 +4,8 @@ namespace DealLedger.Testing;
 
 /// <summary>
 /// A seeded generator of realistic fact mixes (deals with revised terms, back-filled older reports, status
-/// changes, party joins, estimates with revisions): the same seed always gives the same log.
+/// changes, party joins, estimates with revisions): the same seed always gives the same log. Every
+/// reported date falls between 2018 and early 2026, so the log stays valid whatever the day it runs.
 /// </summary>
 public static class LedgerGenerator
 {
@@ -22,7 +23,7 @@ public static class LedgerGenerator
             var slug = $"gen-deal-{seed}-{d}";
             var buyer = PartyNames[random.Next(PartyNames.Length)];
             var vendor = PartyNames[(Array.IndexOf(PartyNames, buyer) + 1 + random.Next(PartyNames.Length - 1)) % PartyNames.Length];
-            var reported = start.AddDays(random.Next(2400));
+            var reported = start.AddDays(random.Next(2000));
             facts.Add(Envelopes.Deal($"{slug}-0", slug, Envelopes.Date(reported), Publisher(random), (buyer, "buyer"), (vendor, "vendor")));
             for (var f = 1; f < factsPerDeal; f++)
             {
@@ -45,11 +46,11 @@ public static class LedgerGenerator
         for (var e = 0; e < estimates; e++)
         {
             var slug = $"gen-estimate-{seed}-{e}";
-            var on = start.AddDays(random.Next(2000));
+            var on = start.AddDays(random.Next(1800));
             facts.Add(Envelopes.Estimate($"{slug}-0", slug, Envelopes.Date(on), random.Next(1, 200) * 1_000_000_000m, first: true, Publisher(random)));
             for (var r = 1; r <= revisionsPerEstimate; r++)
             {
-                facts.Add(Envelopes.Estimate($"{slug}-{r}", slug, Envelopes.Date(on.AddDays(random.Next(-100, 700))),
+                facts.Add(Envelopes.Estimate($"{slug}-{r}", slug, Envelopes.Date(on.AddDays(random.Next(-100, 600))),
                     random.Next(1, 200) * 1_000_000_000m, first: false, Publisher(random)));
             }
         }

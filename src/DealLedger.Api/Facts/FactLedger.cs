@@ -33,7 +33,7 @@ public abstract record RecordOutcome
 /// <summary>A line of an import file that cannot be recorded, and why.</summary>
 public sealed record LineErrors(int Line, string? FactId, IReadOnlyList<FieldError> Errors);
 
-public sealed record ImportSummary(int Lines, int Recorded, int AlreadyPresent, int Streams);
+public sealed record ImportSummary(int Facts, int Recorded, int AlreadyPresent, int Streams);
 
 /// <summary>
 /// Records facts: checks them against what the ledger holds (pure rules in the domain, look-ups here),
@@ -89,13 +89,15 @@ public static class FactLedger
 
     /// <summary>
     /// Records a whole file atomically: every line is checked first (against the ledger and the lines before
-    /// it); one bad line means nothing is written. Facts already in the ledger with the same content are
+    /// it); one bad line, including one that did not even parse (<paramref name="unparsed"/>), means nothing
+    /// is written and every bad line is reported. Facts already in the ledger with the same content are
     /// counted, not appended again.
     /// </summary>
     public static async Task<(ImportSummary? Summary, IReadOnlyList<LineErrors> Errors, string? Conflict)> ImportAsync(
-        IDocumentSession session, IReadOnlyList<(int Line, ParsedFact Fact)> facts, CancellationToken ct)
+        IDocumentSession session, IReadOnlyList<(int Line, ParsedFact Fact)> facts, CancellationToken ct,
+        IReadOnlyList<LineErrors>? unparsed = null)
     {
-        var errors = new List<LineErrors>();
+        var errors = new List<LineErrors>(unparsed ?? []);
         var known = (await session.LoadManyAsync<FactIndexEntry>(ct, facts.Select(f => f.Fact.FactId).Distinct()))
             .ToDictionary(k => k.Id, StringComparer.Ordinal);
         var recordedEvents = await LoadEventsAsync(session, known.Values.Select(k => k.EventId), ct);
@@ -150,7 +152,7 @@ public static class FactLedger
 
         if (errors.Count > 0)
         {
-            return (null, errors, null);
+            return (null, errors.OrderBy(e => e.Line).ToList(), null);
         }
 
         var streams = 0;
@@ -178,7 +180,7 @@ public static class FactLedger
                 "being imported; nothing was written. Importing the same file again is safe.");
         }
 
-        return (new ImportSummary(facts.Count, pending.Facts.Count, alreadyPresent, streams), [], null);
+        return (new ImportSummary(facts.Count, pending.InOrder.Count, alreadyPresent, streams), [], null);
     }
 
     private static IEvent Append(IDocumentSession session, ParsedFact fact, bool newStream, long version)

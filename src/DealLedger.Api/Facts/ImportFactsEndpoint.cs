@@ -44,23 +44,19 @@ public static class ImportFactsEndpoint
             return Problems.Status(StatusCodes.Status422UnprocessableEntity, "Empty import", "The file holds no fact.");
         }
 
-        if (errors.Count == 0)
+        Recorder.Stamp(session, context);
+        var (summary, allErrors, conflict) = await FactLedger.ImportAsync(session, facts, ct, errors);
+        if (conflict is not null)
         {
-            Recorder.Stamp(session, context);
-            var (summary, ledgerErrors, conflict) = await FactLedger.ImportAsync(session, facts, ct);
-            if (conflict is not null)
-            {
-                return Problems.Status(StatusCodes.Status409Conflict, "Conflict", conflict);
-            }
-
-            if (summary is not null)
-            {
-                return Results.Ok(summary);
-            }
-
-            errors = ledgerErrors.ToList();
+            return Problems.Status(StatusCodes.Status409Conflict, "Conflict", conflict);
         }
 
+        if (summary is not null)
+        {
+            return Results.Ok(summary);
+        }
+
+        errors = allErrors.ToList();
         return Problems.Status(StatusCodes.Status422UnprocessableEntity, "The import has invalid lines",
             $"{errors.Count} line(s) cannot be recorded; nothing was written.",
             new Dictionary<string, object?>

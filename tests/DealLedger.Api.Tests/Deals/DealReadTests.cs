@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using DealLedger.Testing;
+
+namespace DealLedger.Api.Tests.Deals;
+
+public class DealReadTests(ApiFixture api) : ApiTest(api)
+{
+    [Fact]
+    public async Task an_unknown_deal_is_a_404_problem()
+    {
+        var response = await Api.Client(withKey: false).GetAsync("/deals/no-such-deal");
+
+        var problem = await Problem.Assert(response, HttpStatusCode.NotFound);
+        Assert.Contains("no-such-deal", (string?)problem["detail"]);
+    }
+
+    [Theory]
+    [InlineData("/deals/x?asOf=2025-13-01", "asOf")]
+    [InlineData("/estimates/x?asOf=yesterday", "asOf")]
+    [InlineData("/deals?sort=value", "sort")]
+    [InlineData("/deals?limit=0", "limit")]
+    [InlineData("/deals?cursor=not-a-cursor", "cursor")]
+    [InlineData("/timeline?from=2025-02-01&to=2025-01-01", "to")]
+    public async Task malformed_query_values_are_a_400_problem_naming_the_parameter(string url, string parameter)
+    {
+        var response = await Api.Client(withKey: false).GetAsync(url);
+
+        var problem = await Problem.Assert(response, HttpStatusCode.BadRequest, url);
+        Assert.NotNull(problem["errors"]![parameter]);
+    }
+
+    [Fact]
+    public async Task deals_filter_by_party_kind_and_status_and_page_with_a_cursor_without_gaps_or_repeats()
+    {
+        var file = string.Join('\n', LedgerGenerator.Generate(seed: 5, deals: 23, factsPerDeal: 1).Select(f => f.ToJsonString()));
+        (await Api.ImportAsync(file)).EnsureSuccessStatusCode();
+        await Api.PostFactAsync(Envelopes.Deal("s", "stargate-2025", "2025-01-21", "OpenAI", ("vision-fund", "partner")));
+        await Api.PostFactAsync(Envelopes.Envelope("st", "deal.status-changed", "stargate-2025", "2025-09-11", new { status = "stalled" }));
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await Api.GetJsonAsync($"/deals?limit=5{(cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")}");
+            seen.AddRange(page["items"]!.AsArray().Select(d => (string)d!["id"]!));
+            cursor = (string?)page["next"];
+            pages++;
+        }
+        while (cursor is not null && pages < 10);
+
+        Assert.Equal(24, seen.Count);
+        Assert.Equal(seen.Order(StringComparer.Ordinal), seen);
+        Assert.Equal(["stargate-2025"], Ids(await Api.GetJsonAsync("/deals?party=vision-fund")));
+        Assert.Equal(["stargate-2025"], Ids(await Api.GetJsonAsync("/deals?status=stalled")));
+        Assert.Equal(["stargate-2025"], Ids(await Api.GetJsonAsync("/deals?kind=cloud-contract&party=vision-fund")));
+        var byDate = Ids(await Api.GetJsonAsync("/deals?sort=-lastReportedOn&limit=500"));
+        Assert.Equal(24, byDate.Length);
+    }
+
+    [Fact]
+    public async Task list_items_carry_the_stream_version()
+    {
+        await Api.PostFactAsync(Envelopes.Deal("d", "stargate-2025", "2025-01-21"));
+        await Api.PostFactAsync(Envelopes.Value("v", "stargate-2025", "2025-01-21", 5m));
+
+        var item = (await Api.GetJsonAsync("/deals"))["items"]![0]!;
+
+        Assert.Equal(2, (int)item["version"]!);
+    }
+
+    [Fact]
+    public async Task the_raw_stream_lists_every_event_with_its_three_times_and_recorder()
+    {
+        await Api.PostFactAsync(Envelopes.Estimate("e1", "burn", "2025-04-01", 35m, first: true));
+        await Api.PostFactAsync(Envelopes.Estimate("e2", "burn", "2025-09-05", 115m, first: false));
+
+        var events = (await Api.GetJsonAsync("/streams/burn/events")).AsArray();
+
+        Assert.Equal(["estimate.reported", "estimate.revised"], events.Select(e => (string?)e!["type"]));
+        Assert.All(events, e =>
+        {
+            Assert.NotNull(e!["reportedOn"]);
+            Assert.NotNull(e["recordedAt"]);
+            Assert.Equal(ApiFixture.KeyName, (string?)e["recordedBy"]);
+            Assert.NotNull(e["correlationId"]);
+            Assert.NotNull(e["data"]!["fact"]!["source"]);
+        });
+        await Problem.Assert(await Api.Client(withKey: false).GetAsync("/streams/nothing/events"), HttpStatusCode.NotFound);
+    }
+
+    private static string[] Ids(JsonNode page) => page["items"]!.AsArray().Select(d => (string)d!["id"]!).ToArray();
+}

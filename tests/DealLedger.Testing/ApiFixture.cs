@@ -1,0 +1,107 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Alba;
+using JasperFx.CommandLine;
+using Marten;
+using Marten.Events;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Wolverine;
+
+namespace DealLedger.Testing;
+
+/// <summary>The whole API in process (Alba) on the run's PostgreSQL, with a writer key named "test".</summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string Key = "test-key";
+    public const string KeyName = "test";
+    private readonly PostgresServer _server = new();
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        JasperFxEnvironment.AutoStartHost = true;
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ConnectionStrings:Marten", _server.ConnectionString);
+            builder.UseSetting("Marten:Schema", PostgresServer.SchemaFor(typeof(ApiFixture).Assembly.GetName().Name + "_api"));
+            builder.UseSetting("Seed:Enabled", "false");
+            builder.UseSetting("Auth:ApiKeys:0:Name", KeyName);
+            builder.UseSetting("Auth:ApiKeys:0:Key", Key);
+            builder.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                services.DisableAllExternalWolverineTransports();
+            });
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        });
+    }
+
+    public HttpClient Client(bool withKey = true)
+    {
+        var client = Host.Server.CreateClient();
+        if (withKey)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        }
+
+        return client;
+    }
+
+    public Task ResetAsync() => Host.ResetAllMartenDataAsync();
+
+    public Task CatchUpAsync() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+
+    public async Task<long> EventCountAsync()
+    {
+        await using var session = Store.QuerySession();
+        return await session.Events.QueryAllRawEvents().CountAsync();
+    }
+
+    public async Task<HttpResponseMessage> PostFactAsync(JsonNode envelope, HttpClient? client = null, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/facts")
+        {
+            Content = new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return await (client ?? Client()).SendAsync(request);
+    }
+
+    public async Task<HttpResponseMessage> ImportAsync(string ndjson, HttpClient? client = null) =>
+        await (client ?? Client()).PostAsync("/facts/import", new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson"));
+
+    public async Task ImportSeedAsync()
+    {
+        var response = await ImportAsync(Encoding.UTF8.GetString(SeedData.Bytes()));
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<JsonNode> GetJsonAsync(string url)
+    {
+        var response = await Client(withKey: false).GetAsync(url);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+
+        await _server.DisposeAsync();
+    }
+}
