@@ -48,10 +48,6 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<SeedLoader>();
 
 var app = builder.Build();
-if (ownedDatabase is not null)
-{
-    app.Lifetime.ApplicationStopped.Register(() => ownedDatabase.DisposeAsync().AsTask().GetAwaiter().GetResult());
-}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -63,7 +59,14 @@ app.MapScalarApiReference("/docs").AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapWolverineEndpoints(options => options.RejectUnparseableQueryValues = true);
 
-return await app.RunJasperFxCommands(args);
+var exitCode = await app.RunJasperFxCommands(args);
+if (ownedDatabase is not null)
+{
+    // The development database this process started (serving the API or a CLI command) stops with it.
+    await ownedDatabase.DisposeAsync();
+}
+
+return exitCode;
 
 /// <summary>The API host; public so tests can start it.</summary>
 public partial class Program;
