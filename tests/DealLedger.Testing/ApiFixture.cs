@@ -26,8 +26,20 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();
+        Host = await StartHostAsync();
+    }
+
+    /// <summary>
+    /// Another API host on the same database with some settings changed (its async daemon off, so it never
+    /// competes with the main host's).
+    /// </summary>
+    public Task<IAlbaHost> WithSettingsAsync(params (string Key, string Value)[] settings) =>
+        StartHostAsync([("Projections:DaemonMode", "Disabled"), .. settings]);
+
+    private async Task<IAlbaHost> StartHostAsync(params (string Key, string Value)[] settings)
+    {
         JasperFxEnvironment.AutoStartHost = true;
-        Host = await AlbaHost.For<Program>(builder =>
+        return await AlbaHost.For<Program>(builder =>
         {
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:Marten", _server.ConnectionString);
@@ -41,6 +53,10 @@ public sealed class ApiFixture : IAsyncLifetime
                 services.DisableAllExternalWolverineTransports();
             });
             builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
         });
     }
 

@@ -16,6 +16,4 @@ public sealed record Money(decimal? Amount, string Currency, string Precision, d
 
     public static readonly IReadOnlySet<string> Precisions =
         new HashSet<string>(StringComparer.Ordinal) { Exact, About, UpTo, AtLeast, Range, Undisclosed };
-
-    public bool IsDisclosed => Amount is not null;
 }
