@@ -43,7 +43,7 @@ public static class ReadModels
                 async => async.BatchSize = DaemonBatchSize);
         }
 
-        options.Schema.For<FactIndexEntry>().Index(x => x.Subject);
+        options.Schema.For<FactIndexEntry>().Index(x => x.Subject).Index(x => x.Refers);
         options.Schema.For<DealSummary>().Index(x => x.Kind).Index(x => x.Status);
         options.Schema.For<EstimateHistory>().Index(x => x.Party);
         options.Schema.For<TimelineEntry>().Index(x => x.ReportedOn).Index(x => x.Subject);

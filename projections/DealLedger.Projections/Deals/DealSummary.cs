@@ -1,5 +1,6 @@
 using DealLedger.Domain.Deals;
 using DealLedger.Domain.Facts;
+using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 using JasperFx;
 using JasperFx.Events;
@@ -8,8 +9,9 @@ using Marten.Events.Aggregation;
 namespace DealLedger.Projections.Deals;
 
 /// <summary>
-/// The current state of a deal as reported: parties, kind, status, the current value of every term with the
-/// fact it came from, how often each term was revised, flags, relations and disputes.
+/// The state of a deal as reported: parties, kind, status, the current value of every term with the fact
+/// it came from and who else reported it, every report of every term, conflicts between sources, relations,
+/// disputes and what later facts said about earlier ones.
 /// </summary>
 public sealed class DealSummary : IRevisioned
 {
@@ -19,17 +21,24 @@ public sealed class DealSummary : IRevisioned
     public string? Status { get; set; }
     public string? Description { get; set; }
 
-    /// <summary>The <c>deal.reported</c> fact that title, kind and description come from (the latest reported).</summary>
+    /// <summary>The <c>deal.reported</c> fact that title, kind and description come from (the current one by the rule).</summary>
     public FactRef? ReportedBy { get; set; }
 
     /// <summary>The earliest-reported <c>deal.reported</c> fact: who broke the news.</summary>
     public FactRef? FirstReportedBy { get; set; }
+
+    /// <summary>Other publishers that reported or corroborated the deal, in the order they did.</summary>
+    public List<string> AlsoReportedBy { get; set; } = [];
 
     public List<DealPartyView> Parties { get; set; } = [];
     public SortedDictionary<string, DealTerm> Terms { get; set; } = new(StringComparer.Ordinal);
     public List<DealMilestoneView> Milestones { get; set; } = [];
     public List<DealRelationView> Relations { get; set; } = [];
     public List<DealDisputeView> Disputes { get; set; } = [];
+
+    /// <summary>Facts of this deal that later facts corroborated, disputed, corrected or retracted, by fact id.</summary>
+    public SortedDictionary<string, FactStatus> Statuses { get; set; } = new(StringComparer.Ordinal);
+
     public DealFlags Flags { get; set; } = new();
     public List<string> Publishers { get; set; } = [];
     public int FactCount { get; set; }
@@ -42,30 +51,40 @@ public sealed class DealSummary : IRevisioned
 
 public sealed record DealPartyView(string Party, string Role, FactRef Source);
 
+/// <summary>A term's value, of whichever shape the term has: money, a quantity with unit, a period or a word.</summary>
+public sealed record TermValue(Money? Money, decimal? Quantity, string? Unit, string? Precision, Effective? Period, string? Text);
+
+/// <summary>One report of a term: the value and the fact it came from. Its status, if any, is in <see cref="DealSummary.Statuses"/>.</summary>
+public sealed record TermReport(TermValue Value, FactRef Source);
+
 /// <summary>
-/// The current value of one term. Exactly one of <see cref="Money"/>, <see cref="Quantity"/>,
-/// <see cref="Period"/> or <see cref="Text"/> is set, as the term requires.
+/// A term of the deal: its current value under the rule, who reported that value (first, then the others),
+/// every report in log order, and, when live sources disagree over overlapping effective time, each source's
+/// latest value.
 /// </summary>
-public sealed record DealTerm(
-    string Term,
-    Money? Money,
-    decimal? Quantity,
-    string? Unit,
-    string? Precision,
-    Effective? Period,
-    string? Text,
-    FactRef Source,
-    int Revisions);
+public sealed class DealTerm
+{
+    public string Term { get; set; } = "";
+    public TermValue? Value { get; set; }
+    public FactRef? Source { get; set; }
+    public int Revisions { get; set; }
+    public List<string> ReportedBy { get; set; } = [];
+    public List<TermReport> Conflicts { get; set; } = [];
+    public List<TermReport> Reports { get; set; } = [];
+}
 
 public sealed record DealMilestoneView(string Milestone, string Description, Effective? Expected, FactRef Source);
 
-public sealed record DealRelationView(string Relation, string Target, string? Description, FactRef Source, bool Disputed);
+public sealed record DealRelationView(string Relation, string Target, string? Description, FactRef Source, bool Disputed, string State);
 
 public sealed record DealDisputeView(string DisputedFactId, string Reason, FactRef Source);
 
 public sealed class DealFlags
 {
     public bool HasDisputedClaims { get; set; }
+
+    /// <summary>Some term has live sources that disagree (see each term's <see cref="DealTerm.Conflicts"/>).</summary>
+    public bool HasConflicts { get; set; }
 
     /// <summary>Null when the deal is not an exclusivity; else whether the exclusivity is still in force.</summary>
     public bool? ExclusivityInForce { get; set; }
@@ -80,7 +99,48 @@ public static class DealTerms
     public const string Capacity = "capacity";
     public const string Exclusivity = "exclusivity";
 
+    /// <summary>Terms whose reports are states in time, not competing figures: no conflict is flagged on them.</summary>
+    public static readonly IReadOnlySet<string> States = new HashSet<string>(StringComparer.Ordinal) { Status, Exclusivity };
+
     public static string ForValue(string valueTerm) => valueTerm + "-value";
+
+    /// <summary>The terms a fact reports, with their values (a deal report may give a status and an exclusivity).</summary>
+    public static IEnumerable<(string Term, TermValue Value)> Of(IFact fact)
+    {
+        switch (fact)
+        {
+            case DealValueReported v:
+                yield return (ForValue(v.Term), new TermValue(v.Value, null, null, v.Value.Precision, null, v.Note));
+                break;
+            case DealDurationReported d:
+                yield return (Duration, new TermValue(null, d.Months, "months", d.Precision, null, null));
+                break;
+            case DealStartReported s:
+                yield return (Start, new TermValue(null, null, null, null, s.Start, null));
+                break;
+            case DealCapacityReported c:
+                yield return (Capacity, new TermValue(null, c.Gigawatts, "GW", c.Precision, null, null));
+                break;
+            case DealStatusChanged s:
+                yield return (Status, new TermValue(null, null, null, null, null, s.Status));
+                break;
+            case DealExclusivityLifted:
+                yield return (Exclusivity, new TermValue(null, null, null, null, fact.Fact.Effective, "lifted"));
+                break;
+            case DealReported reported:
+                if (reported.Status is { } status)
+                {
+                    yield return (Status, new TermValue(null, null, null, null, null, status));
+                }
+
+                if (reported.Kind == "exclusivity")
+                {
+                    yield return (Exclusivity, new TermValue(null, null, null, null, fact.Fact.Effective, "in-force"));
+                }
+
+                break;
+        }
+    }
 }
 
 /// <summary>Builds <see cref="DealSummary"/> inline, in the same transaction as the facts.</summary>
@@ -88,19 +148,20 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
 {
     public DealSummaryProjection()
     {
-        // Only deal facts: estimate and party streams must not get a deal summary.
-        foreach (var type in FactTypes.All.Where(t => t.Stream == StreamKind.Deal))
+        // Deal facts and facts about facts: estimate and party streams must not get a deal summary.
+        foreach (var type in FactTypes.All.Where(t => t.Stream is StreamKind.Deal or null))
         {
             IncludeType(type.EventType);
         }
     }
 
-    public override DealSummary? Evolve(DealSummary? snapshot, string id, IEvent e) => Fold(snapshot, id, e);
+    public override DealSummary? Evolve(DealSummary? snapshot, string id, IEvent e) =>
+        snapshot is null && (e.Data is not IFact fact || FactTypes.Of(fact).Stream != StreamKind.Deal) ? null : Fold(snapshot, id, e);
 
     /// <summary>
-    /// The one fold behind the inline document and every as-of answer. Deterministic: it reads only the event
-    /// (payload and recorded timestamp), never the clock. A deal known only through a later fact (its
-    /// <c>deal.reported</c> filtered out by an as-of date) still gets a summary.
+    /// The one fold behind the inline document and every temporal answer. Deterministic: it reads only the
+    /// event (payload and recorded timestamp), never the clock. A deal known only through a later fact (its
+    /// <c>deal.reported</c> filtered out by a temporal question) still gets a summary.
     /// </summary>
     public static DealSummary Fold(DealSummary? snapshot, string id, IEvent e)
     {
@@ -111,60 +172,29 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
         }
 
         var source = FactRef.Of(fact, e);
+        var publisher = fact.Fact.Source.Publisher;
         deal.FactCount++;
         deal.FirstReportedOn = Min(deal.FirstReportedOn, fact.Fact.ReportedOn);
         deal.LastReportedOn = Max(deal.LastReportedOn, fact.Fact.ReportedOn);
-        if (!deal.Publishers.Contains(fact.Fact.Source.Publisher))
+        if (!deal.Publishers.Contains(publisher))
         {
-            deal.Publishers.Add(fact.Fact.Source.Publisher);
+            deal.Publishers.Add(publisher);
+        }
+
+        if (fact.Fact.Corrects is { } corrected)
+        {
+            var status = StatusOf(deal, corrected);
+            status.State = FactStatus.Corrected;
+            status.CorrectedBy = fact.Fact.FactId;
         }
 
         switch (fact)
         {
             case DealReported reported:
-                if (source.Supersedes(deal.ReportedBy))
-                {
-                    deal.Title = reported.Title;
-                    deal.Kind = reported.Kind;
-                    deal.Description = reported.Description ?? deal.Description;
-                    deal.ReportedBy = source;
-                }
-
-                if (deal.FirstReportedBy is null || source.ReportedOn < deal.FirstReportedBy.ReportedOn)
-                {
-                    deal.FirstReportedBy = source;
-                }
-
-                foreach (var party in reported.Parties)
-                {
-                    AddParty(deal, party.Party, party.Role, source);
-                }
-
-                if (reported.Status is not null)
-                {
-                    SetTerm(deal, new DealTerm(DealTerms.Status, null, null, null, null, null, reported.Status, source, 0));
-                }
-
-                if (reported.Kind == "exclusivity" && !deal.Terms.ContainsKey(DealTerms.Exclusivity))
-                {
-                    SetTerm(deal, new DealTerm(DealTerms.Exclusivity, null, null, null, null, fact.Fact.Effective, "in-force", source, 0));
-                }
-
+                ApplyReport(deal, reported, source);
                 break;
             case DealPartyJoined joined:
                 AddParty(deal, joined.Party, joined.Role, source);
-                break;
-            case DealValueReported value:
-                SetTerm(deal, new DealTerm(DealTerms.ForValue(value.Term), value.Value, null, null, value.Value.Precision, null, value.Note, source, 0));
-                break;
-            case DealDurationReported duration:
-                SetTerm(deal, new DealTerm(DealTerms.Duration, null, duration.Months, "months", duration.Precision, null, null, source, 0));
-                break;
-            case DealStartReported start:
-                SetTerm(deal, new DealTerm(DealTerms.Start, null, null, null, null, start.Start, null, source, 0));
-                break;
-            case DealCapacityReported capacity:
-                SetTerm(deal, new DealTerm(DealTerms.Capacity, null, capacity.Gigawatts, "GW", capacity.Precision, null, null, source, 0));
                 break;
             case DealMilestoneReported milestone:
                 deal.Milestones.RemoveAll(m => m.Milestone == milestone.Milestone && source.Supersedes(m.Source));
@@ -174,33 +204,150 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
                 }
 
                 break;
-            case DealStatusChanged status:
-                SetTerm(deal, new DealTerm(DealTerms.Status, null, null, null, null, null, status.Status, source, 0));
-                break;
-            case DealExclusivityLifted lifted:
-                SetTerm(deal, new DealTerm(DealTerms.Exclusivity, null, null, null, null, fact.Fact.Effective, "lifted", source, 0));
-                break;
             case DealRelationReported relation:
-                deal.Relations.Add(new DealRelationView(relation.Relation, relation.Target, relation.Description, source,
-                    deal.Disputes.Any(d => d.DisputedFactId == fact.Fact.FactId)));
+                deal.Relations.Add(new DealRelationView(relation.Relation, relation.Target, relation.Description, source, false, FactStatus.Live));
                 break;
-            case DealClaimDisputed disputed:
+            case FactCorroborated corroborated:
+                StatusOf(deal, corroborated.CorroboratedFactId).CorroboratedBy.Add(publisher);
+                if (IsDealReport(deal, corroborated.CorroboratedFactId) && !deal.AlsoReportedBy.Contains(publisher))
+                {
+                    deal.AlsoReportedBy.Add(publisher);
+                }
+
+                break;
+            case FactDisputed disputed:
+                StatusOf(deal, disputed.DisputedFactId).DisputedBy.Add(publisher);
                 deal.Disputes.Add(new DealDisputeView(disputed.DisputedFactId, disputed.Reason, source));
-                deal.Relations = deal.Relations
-                    .Select(r => r.Source.FactId == disputed.DisputedFactId ? r with { Disputed = true } : r)
-                    .ToList();
                 deal.Flags.HasDisputedClaims = true;
+                break;
+            case FactRetracted retracted:
+                var status = StatusOf(deal, retracted.RetractedFactId);
+                status.State = FactStatus.Retracted;
+                status.RetractedBy = fact.Fact.FactId;
                 break;
         }
 
-        deal.Status = deal.Terms.GetValueOrDefault(DealTerms.Status)?.Text;
-        deal.Flags.ExclusivityInForce = deal.Terms.GetValueOrDefault(DealTerms.Exclusivity)?.Text switch
+        foreach (var (term, value) in DealTerms.Of(fact))
+        {
+            if (!deal.Terms.TryGetValue(term, out var dealTerm))
+            {
+                deal.Terms[term] = dealTerm = new DealTerm { Term = term };
+            }
+
+            dealTerm.Reports.Add(new TermReport(value, source));
+            dealTerm.Revisions = dealTerm.Reports.Count;
+            Recompute(deal, dealTerm);
+        }
+
+        if (FactReferences.TargetOf(fact) is { } target)
+        {
+            Refresh(deal, target);
+        }
+
+        deal.Status = deal.Terms.GetValueOrDefault(DealTerms.Status)?.Value?.Text;
+        deal.Flags.ExclusivityInForce = deal.Terms.GetValueOrDefault(DealTerms.Exclusivity)?.Value?.Text switch
         {
             "in-force" => true,
             "lifted" => false,
             _ => null,
         };
+        deal.Flags.HasConflicts = deal.Terms.Values.Any(t => t.Conflicts.Count > 0);
         return deal;
+    }
+
+    private static void ApplyReport(DealSummary deal, DealReported reported, FactRef source)
+    {
+        if (source.Supersedes(deal.ReportedBy))
+        {
+            deal.Title = reported.Title;
+            deal.Kind = reported.Kind;
+            deal.Description = reported.Description ?? deal.Description;
+            deal.ReportedBy = source;
+        }
+
+        if (deal.FirstReportedBy is null || source.ReportedOn < deal.FirstReportedBy.ReportedOn)
+        {
+            if (deal.FirstReportedBy is { } earlier && !deal.AlsoReportedBy.Contains(earlier.Source.Publisher))
+            {
+                deal.AlsoReportedBy.Insert(0, earlier.Source.Publisher);
+            }
+
+            deal.FirstReportedBy = source;
+            deal.AlsoReportedBy.Remove(source.Source.Publisher);
+        }
+        else if (source.Source.Publisher != deal.FirstReportedBy.Source.Publisher && !deal.AlsoReportedBy.Contains(source.Source.Publisher))
+        {
+            deal.AlsoReportedBy.Add(source.Source.Publisher);
+        }
+
+        foreach (var party in reported.Parties)
+        {
+            AddParty(deal, party.Party, party.Role, source);
+        }
+    }
+
+    /// <summary>After a fact about <paramref name="factId"/>, recompute whatever that fact feeds.</summary>
+    private static void Refresh(DealSummary deal, string factId)
+    {
+        foreach (var term in deal.Terms.Values.Where(t => t.Reports.Any(r => r.Source.FactId == factId)))
+        {
+            Recompute(deal, term);
+        }
+
+        var status = deal.Statuses.GetValueOrDefault(factId);
+        deal.Relations = deal.Relations
+            .Select(r => r.Source.FactId == factId && status is not null
+                ? r with { Disputed = status.DisputedBy.Count > 0, State = status.State }
+                : r)
+            .ToList();
+        if (status?.State == FactStatus.Retracted)
+        {
+            deal.Milestones.RemoveAll(m => m.Source.FactId == factId);
+        }
+    }
+
+    /// <summary>Applies <see cref="CurrentValueRule"/> to a term and finds who reported its value and who disagrees.</summary>
+    private static void Recompute(DealSummary deal, DealTerm term)
+    {
+        var live = term.Reports.Where(r => CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId)).ToList();
+        var current = CurrentValueRule.Pick(live, r => r.Source);
+        term.Value = current?.Value;
+        term.Source = current?.Source;
+        term.ReportedBy = current is null
+            ? []
+            : live.Where(r => r.Value == current.Value)
+                .OrderBy(r => r.Source.ReportedOn)
+                .SelectMany(r => (IEnumerable<string>)[r.Source.Source.Publisher, .. deal.Statuses.GetValueOrDefault(r.Source.FactId)?.CorroboratedBy ?? []])
+                .Distinct()
+                .ToList();
+        term.Conflicts = [];
+        if (current is null || DealTerms.States.Contains(term.Term))
+        {
+            return;
+        }
+
+        // Each source's own latest view; they conflict when they differ over overlapping effective time.
+        var views = live.GroupBy(r => r.Source.Source.Publisher)
+            .Select(g => CurrentValueRule.Pick(g, r => r.Source)!)
+            .Where(r => CurrentValueRule.Overlap(r.Source.Effective, current.Source.Effective))
+            .ToList();
+        if (views.Any(v => v.Value != current.Value))
+        {
+            term.Conflicts = views.OrderBy(v => v.Source.ReportedOn).ThenBy(v => v.Source.Source.Publisher, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    private static bool IsDealReport(DealSummary deal, string factId) =>
+        deal.FirstReportedBy?.FactId == factId || deal.ReportedBy?.FactId == factId;
+
+    private static FactStatus StatusOf(DealSummary deal, string factId)
+    {
+        if (!deal.Statuses.TryGetValue(factId, out var status))
+        {
+            deal.Statuses[factId] = status = new FactStatus();
+        }
+
+        return status;
     }
 
     private static void AddParty(DealSummary deal, string party, string role, FactRef source)
@@ -209,16 +356,6 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
         {
             deal.Parties.Add(new DealPartyView(party, role, source));
         }
-    }
-
-    /// <summary>Every report of a term counts as a revision; the current value follows <see cref="FactRef.Supersedes"/>.</summary>
-    private static void SetTerm(DealSummary deal, DealTerm term)
-    {
-        var current = deal.Terms.GetValueOrDefault(term.Term);
-        var revisions = (current?.Revisions ?? 0) + 1;
-        deal.Terms[term.Term] = term.Source.Supersedes(current?.Source)
-            ? term with { Revisions = revisions }
-            : current! with { Revisions = revisions };
     }
 
     private static DateOnly Min(DateOnly? a, DateOnly b) => a is null || b < a ? b : a.Value;

@@ -1,4 +1,5 @@
 using DealLedger.Domain.Estimates;
+using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 using JasperFx;
 using JasperFx.Events;
@@ -7,8 +8,8 @@ using Marten.Events.Aggregation;
 namespace DealLedger.Projections.Estimates;
 
 /// <summary>
-/// The revision chain of an estimate, in reported-date order, each value with its delta and ratio to the one
-/// before it and the source that reported it.
+/// The revision chain of an estimate, in reported-date order, each value with its delta and ratio to the
+/// previous live value and the source that reported it; the current value follows <see cref="CurrentValueRule"/>.
 /// </summary>
 public sealed class EstimateHistory : IRevisioned
 {
@@ -18,12 +19,16 @@ public sealed class EstimateHistory : IRevisioned
     public Effective? Horizon { get; set; }
     public EstimateRevision? Current { get; set; }
     public List<EstimateRevision> Revisions { get; set; } = [];
+
+    /// <summary>Revisions that later facts corroborated, disputed, corrected or retracted, by fact id.</summary>
+    public SortedDictionary<string, FactStatus> Statuses { get; set; } = new(StringComparer.Ordinal);
+
     public int Version { get; set; }
 }
 
 /// <summary>
-/// One value of the chain. <see cref="Delta"/> and <see cref="Ratio"/> compare it with the previous value
-/// when both are disclosed in the same currency; <see cref="StatedChange"/> is the change as the source
+/// One value of the chain. <see cref="Delta"/> and <see cref="Ratio"/> compare it with the previous live
+/// value when both are disclosed in the same currency; <see cref="StatedChange"/> is the change as the source
 /// worded it, kept so a reader can check one against the other.
 /// </summary>
 public sealed record EstimateRevision(
@@ -41,54 +46,99 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
     {
         IncludeType<EstimateReported>();
         IncludeType<EstimateRevised>();
+        IncludeType<FactCorroborated>();
+        IncludeType<FactDisputed>();
+        IncludeType<FactRetracted>();
     }
 
-    public override EstimateHistory? Evolve(EstimateHistory? snapshot, string id, IEvent e) => Fold(snapshot, id, e);
+    public override EstimateHistory? Evolve(EstimateHistory? snapshot, string id, IEvent e) =>
+        snapshot is null && e.Data is not (EstimateReported or EstimateRevised) ? null : Fold(snapshot, id, e);
 
-    /// <summary>The one fold behind the inline document and every as-of answer; deterministic.</summary>
+    /// <summary>The one fold behind the inline document and every temporal answer; deterministic.</summary>
     public static EstimateHistory Fold(EstimateHistory? snapshot, string id, IEvent e)
     {
         var history = snapshot ?? new EstimateHistory { Id = id };
-        switch (e.Data)
+        if (e.Data is not IFact fact)
+        {
+            return history;
+        }
+
+        if (fact.Fact.Corrects is { } corrected)
+        {
+            var status = StatusOf(history, corrected);
+            status.State = FactStatus.Corrected;
+            status.CorrectedBy = fact.Fact.FactId;
+        }
+
+        switch (fact)
         {
             case EstimateReported reported:
                 history.Party = reported.Party;
                 history.Metric = reported.Metric;
                 history.Horizon = reported.Horizon;
-                Insert(history, new EstimateRevision(reported.Value, reported.Horizon, null, null, null, reported.Note,
-                    FactRef.Of(reported, e)));
+                Insert(history, new EstimateRevision(reported.Value, reported.Horizon, null, null, null, reported.Note, FactRef.Of(reported, e)));
                 break;
             case EstimateRevised revised:
                 var horizon = revised.Horizon ?? history.Horizon ?? new Effective("unknown", null, null, true);
-                Insert(history, new EstimateRevision(revised.Value, horizon, null, null, revised.StatedChange, revised.Note,
-                    FactRef.Of(revised, e)));
+                Insert(history, new EstimateRevision(revised.Value, horizon, null, null, revised.StatedChange, revised.Note, FactRef.Of(revised, e)));
+                break;
+            case FactCorroborated corroborated:
+                StatusOf(history, corroborated.CorroboratedFactId).CorroboratedBy.Add(fact.Fact.Source.Publisher);
+                break;
+            case FactDisputed disputed:
+                StatusOf(history, disputed.DisputedFactId).DisputedBy.Add(fact.Fact.Source.Publisher);
+                break;
+            case FactRetracted retracted:
+                var status = StatusOf(history, retracted.RetractedFactId);
+                status.State = FactStatus.Retracted;
+                status.RetractedBy = fact.Fact.FactId;
                 break;
         }
 
+        Recompute(history);
         return history;
     }
 
-    /// <summary>
-    /// Keeps the chain in reported-date order (a back-filled older value lands in its place, not at the end),
-    /// then recomputes every delta and ratio.
-    /// </summary>
+    /// <summary>Keeps the chain in reported-date order: a back-filled older value lands in its place, not at the end.</summary>
     private static void Insert(EstimateHistory history, EstimateRevision revision)
     {
         var index = history.Revisions.FindLastIndex(r => r.Source.ReportedOn <= revision.Source.ReportedOn) + 1;
         history.Revisions.Insert(index, revision);
+    }
+
+    /// <summary>Recomputes every delta and ratio against the previous live value, and the current value.</summary>
+    private static void Recompute(EstimateHistory history)
+    {
+        Money? previous = null;
         for (var i = 0; i < history.Revisions.Count; i++)
         {
-            var previous = i == 0 ? null : history.Revisions[i - 1].Value;
             var current = history.Revisions[i];
             history.Revisions[i] = current with
             {
                 Delta = Compare(previous, current.Value, (a, b) => b - a),
                 Ratio = Compare(previous, current.Value, (a, b) => a == 0 ? null : decimal.Round(b / a, 4)),
             };
+            if (CurrentValueRule.IsLive(history.Statuses, current.Source.FactId))
+            {
+                previous = current.Value;
+            }
         }
 
-        history.Current = history.Revisions[^1];
-        history.Horizon = history.Current.Horizon;
+        // Pick needs log order for ties; the chain is in reported order, so order by recorded position first.
+        var live = history.Revisions.Where(r => CurrentValueRule.IsLive(history.Statuses, r.Source.FactId))
+            .OrderBy(r => r.Source.RecordedAt);
+        history.Current = CurrentValueRule.Pick(live, r => r.Source);
+        history.Horizon = history.Current?.Horizon ?? history.Horizon;
+    }
+
+    private static FactStatus StatusOf(EstimateHistory history, string factId)
+    {
+        if (!history.Statuses.TryGetValue(factId, out var status))
+        {
+            history.Statuses[factId] = status = new FactStatus();
+        }
+
+        return status;
     }
 
     private static decimal? Compare(Money? previous, Money current, Func<decimal, decimal, decimal?> compare) =>

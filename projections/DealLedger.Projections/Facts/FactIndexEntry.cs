@@ -1,4 +1,5 @@
 using DealLedger.Domain.Facts;
+using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 using JasperFx.Events;
 using Marten;
@@ -7,13 +8,23 @@ using Marten.Events.Projections;
 namespace DealLedger.Projections.Facts;
 
 /// <summary>
-/// One row per recorded fact, keyed by the client's fact id: the idempotency key of every write. Its unique
-/// primary key is what makes two concurrent writers of the same fact id collide instead of both appending.
+/// One row per recorded fact, keyed by the client's fact id: the idempotency key of every write (its unique
+/// primary key makes two concurrent writers of the same fact id collide instead of both appending), and the
+/// look-up for facts that refer to other facts (<see cref="Refers"/>, <see cref="Relation"/>).
 /// </summary>
-public sealed record FactIndexEntry(string Id, string Type, string Subject, Guid EventId);
+public sealed record FactIndexEntry(
+    string Id,
+    string Type,
+    string Subject,
+    Guid EventId,
+    string Publisher,
+    string? Refers,
+    string? Relation);
 
 public sealed partial class FactIndexProjection : EventProjection
 {
+    public const string Corrects = "corrects";
+
     public FactIndexProjection()
     {
         // Insert (not Store) so a duplicate fact id fails the whole transaction; rebuilds must know the
@@ -25,7 +36,10 @@ public sealed partial class FactIndexProjection : EventProjection
     {
         if (e.Data is IFact fact)
         {
-            operations.Insert(new FactIndexEntry(fact.Fact.FactId, FactTypes.Of(fact).Name, e.StreamKey!, e.Id));
+            var type = FactTypes.Of(fact);
+            var relation = fact.Fact.Corrects is not null ? Corrects : type.IsAboutAnotherFact ? type.Name : null;
+            operations.Insert(new FactIndexEntry(fact.Fact.FactId, type.Name, e.StreamKey!, e.Id, fact.Fact.Source.Publisher,
+                FactReferences.TargetOf(fact), relation));
         }
 
         return ValueTask.CompletedTask;

@@ -39,8 +39,8 @@ public sealed record PartyDeal(
     string? Status,
     IReadOnlyList<string> Roles,
     IReadOnlyList<DealPartyRef> Counterparties,
-    DealTerm? TotalValue,
-    DealTerm? FirstYearValue);
+    TermReport? TotalValue,
+    TermReport? FirstYearValue);
 
 public sealed record DealPartyRef(string Party, string Role);
 
@@ -96,7 +96,7 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
     }
 
     private static bool IsDealFact(object data) =>
-        data is IFact fact && FactTypes.Of(fact).Stream == StreamKind.Deal;
+        data is IFact fact && FactTypes.Of(fact).Stream is StreamKind.Deal or null;
 
     private static PartyDeal ToPartyDeal(DealSummary summary, string party) => new(
         summary.Id,
@@ -105,14 +105,17 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
         summary.Status,
         summary.Parties.Where(p => p.Party == party).Select(p => p.Role).Distinct().Order(StringComparer.Ordinal).ToList(),
         summary.Parties.Where(p => p.Party != party).Select(p => new DealPartyRef(p.Party, p.Role)).ToList(),
-        summary.Terms.GetValueOrDefault(DealTerms.ForValue("total")),
-        summary.Terms.GetValueOrDefault(DealTerms.ForValue("first-year")));
+        CurrentOf(summary, DealTerms.ForValue("total")),
+        CurrentOf(summary, DealTerms.ForValue("first-year")));
+
+    private static TermReport? CurrentOf(DealSummary summary, string term) =>
+        summary.Terms.GetValueOrDefault(term) is { Value: { } value, Source: { } source } ? new TermReport(value, source) : null;
 
     private static void Recompute(PartyExposure exposure)
     {
         exposure.Deals.Sort((a, b) => string.CompareOrdinal(a.Deal, b.Deal));
         exposure.DisclosedTotals = Totals(exposure.Deals);
-        exposure.UndisclosedDeals = exposure.Deals.Count(d => d.TotalValue?.Money?.Amount is null);
+        exposure.UndisclosedDeals = exposure.Deals.Count(d => d.TotalValue?.Value.Money?.Amount is null);
         exposure.Counterparties = exposure.Deals
             .SelectMany(d => d.Counterparties.Select(c => (c.Party, Deal: d)))
             .GroupBy(x => x.Party, StringComparer.Ordinal)
@@ -126,7 +129,7 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
     }
 
     private static List<CurrencyTotal> Totals(IEnumerable<PartyDeal> deals) =>
-        deals.Select(d => d.TotalValue?.Money)
+        deals.Select(d => d.TotalValue?.Value.Money)
             .OfType<Money>()
             .Where(m => m.Amount is not null)
             .GroupBy(m => m.Currency, StringComparer.Ordinal)

@@ -3,6 +3,7 @@ using DealLedger.Domain.Deals;
 using DealLedger.Domain.Estimates;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Parties;
+using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 using JasperFx.Events;
 using Marten;
@@ -15,7 +16,7 @@ public sealed record TimelineEntry(
     string Id,
     string Type,
     string Subject,
-    string Stream,
+    long Sequence,
     DateOnly ReportedOn,
     Effective? Effective,
     Source Source,
@@ -34,8 +35,7 @@ public sealed partial class TimelineProjection : EventProjection
     {
         if (e.Data is IFact fact)
         {
-            var type = FactTypes.Of(fact);
-            operations.Store(new TimelineEntry(fact.Fact.FactId, type.Name, e.StreamKey!, type.Stream.ToString().ToLowerInvariant(),
+            operations.Store(new TimelineEntry(fact.Fact.FactId, FactTypes.Of(fact).Name, e.StreamKey!, e.Sequence,
                 fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.Source, FactRef.RecordedTime(e), Describe(fact)));
         }
 
@@ -43,7 +43,7 @@ public sealed partial class TimelineProjection : EventProjection
     }
 
     /// <summary>A plain-English line for a fact, for timelines and exports.</summary>
-    public static string Describe(IFact fact) => fact switch
+    public static string Describe(IFact fact) => (fact.Fact.Corrects is null ? "" : $"corrects {fact.Fact.Corrects}: ") + fact switch
     {
         DealReported r => $"deal reported: {r.Title} ({r.Kind}; {string.Join(", ", r.Parties.Select(p => $"{p.Party} as {p.Role}"))})",
         DealPartyJoined j => $"{j.Party} joined as {j.Role}",
@@ -55,7 +55,9 @@ public sealed partial class TimelineProjection : EventProjection
         DealStatusChanged s => $"status: {s.Status}" + (s.Reason is null ? "" : $" ({s.Reason})"),
         DealExclusivityLifted => "exclusivity lifted",
         DealRelationReported r => $"{r.Relation} {r.Target}",
-        DealClaimDisputed d => $"disputes fact {d.DisputedFactId}: {d.Reason}",
+        FactCorroborated c => $"corroborates fact {c.CorroboratedFactId}",
+        FactDisputed d => $"disputes fact {d.DisputedFactId}: {d.Reason}",
+        FactRetracted r => $"retracts fact {r.RetractedFactId}" + (r.Reason is null ? "" : $": {r.Reason}"),
         EstimateReported e => $"{e.Metric} of {e.Party} through {e.Horizon.Text}: {Format(e.Value)}",
         EstimateRevised e => $"revised to {Format(e.Value)}" + (e.StatedChange is null ? "" : $" (stated change {Format(e.StatedChange)})"),
         PartyReported p => $"party: {p.Name}",

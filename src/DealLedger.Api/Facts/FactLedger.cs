@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DealLedger.Domain.Deals;
 using DealLedger.Domain.Facts;
+using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections;
 using DealLedger.Projections.Facts;
@@ -16,7 +17,8 @@ public sealed record RecordedFact(string FactId, string Type, string Subject, lo
 
 public abstract record RecordOutcome
 {
-    public sealed record Recorded(RecordedFact Fact) : RecordOutcome;
+    /// <summary>Appended; <paramref name="Stream"/> is the kind of the subject's stream.</summary>
+    public sealed record Recorded(RecordedFact Fact, StreamKind Stream) : RecordOutcome;
 
     /// <summary>The same fact id with the same content was recorded before: nothing appended.</summary>
     public sealed record Duplicate(RecordedFact Fact) : RecordOutcome;
@@ -52,7 +54,7 @@ public static class FactLedger
         }
 
         var state = await session.Events.FetchStreamStateAsync(fact.Subject, ct);
-        var subject = state is null ? null : new SubjectState(LedgerStore.KindOf(state) ?? fact.Type.Stream, state.Version);
+        var subject = state is null ? null : new SubjectState(LedgerStore.KindOf(state) ?? StreamKind.Party, state.Version);
         var errors = LedgerRules.Check(fact, subject).Concat(await CheckReferencesAsync(session, fact, PendingFacts.None, ct)).ToList();
         if (errors.Count > 0)
         {
@@ -84,7 +86,8 @@ public static class FactLedger
                 $"'{fact.Subject}' changed while this fact was being recorded (expected version {currentVersion}); read it again and retry.");
         }
 
-        return new RecordOutcome.Recorded(new RecordedFact(fact.FactId, fact.Type.Name, fact.Subject, currentVersion + 1, @event.Id, false));
+        return new RecordOutcome.Recorded(new RecordedFact(fact.FactId, fact.Type.Name, fact.Subject, currentVersion + 1, @event.Id, false),
+            subject?.Kind ?? fact.Type.Stream!.Value);
     }
 
     /// <summary>
@@ -147,7 +150,7 @@ public static class FactLedger
                 continue;
             }
 
-            pending.Add(fact, subject?.Kind ?? fact.Type.Stream);
+            pending.Add(fact, subject?.Kind ?? fact.Type.Stream!.Value);
         }
 
         if (errors.Count > 0)
@@ -186,7 +189,7 @@ public static class FactLedger
     private static IEvent Append(IDocumentSession session, ParsedFact fact, bool newStream, long version)
     {
         var action = newStream
-            ? session.Events.StartStream(LedgerStore.AggregateTypeOf(fact.Type.Stream), fact.Subject, fact.Event)
+            ? session.Events.StartStream(LedgerStore.AggregateTypeOf(fact.Type.Stream!.Value), fact.Subject, fact.Event)
             : session.Events.Append(fact.Subject, version, fact.Event);
         return action.Events[^1];
     }
@@ -195,6 +198,11 @@ public static class FactLedger
     private static async Task<IReadOnlyList<FieldError>> CheckReferencesAsync(
         IQuerySession session, ParsedFact fact, PendingFacts pending, CancellationToken ct)
     {
+        if (FactReferences.TargetOf(fact.Event) is { } referenced)
+        {
+            return LedgerRules.CheckReference(fact, await FindReferencedAsync(session, referenced, pending, ct));
+        }
+
         switch (fact.Event)
         {
             case DealRelationReported relation:
@@ -209,18 +217,32 @@ public static class FactLedger
                       && (LedgerStore.KindOf(target) ?? StreamKind.Deal) == StreamKind.Deal;
                 return isDeal ? [] : [new FieldError("data.target", $"'{relation.Target}' is not a known deal")];
 
-            case DealClaimDisputed disputed:
-                var disputedSubject = pending.Facts.TryGetValue(disputed.DisputedFactId, out var inFile)
-                    ? inFile.Subject
-                    : (await session.LoadAsync<FactIndexEntry>(disputed.DisputedFactId, ct))?.Subject;
-                return disputedSubject == fact.Subject
-                    ? []
-                    : [new FieldError("data.disputedFactId", $"'{disputed.DisputedFactId}' is not a fact recorded about '{fact.Subject}'")];
-
             default:
                 return [];
         }
     }
+
+    /// <summary>A fact another one refers to, from this file or the ledger, with what already retracted or corrected it.</summary>
+    private static async Task<ReferencedFact?> FindReferencedAsync(IQuerySession session, string factId, PendingFacts pending, CancellationToken ct)
+    {
+        if (pending.Facts.TryGetValue(factId, out var inFile))
+        {
+            return new ReferencedFact(factId, inFile.Type, inFile.Subject, inFile.Event.Fact.Source.Publisher,
+                pending.Retractions.GetValueOrDefault(factId), pending.Corrections.GetValueOrDefault(factId));
+        }
+
+        if (await session.LoadAsync<FactIndexEntry>(factId, ct) is not { } entry)
+        {
+            return null;
+        }
+
+        var referring = await session.Query<FactIndexEntry>().Where(x => x.Refers == factId).ToListAsync(ct);
+        return new ReferencedFact(factId, FactTypes.ByName[entry.Type], entry.Subject, entry.Publisher,
+            referring.FirstOrDefault(r => r.Relation == RetractedType)?.Id ?? pending.Retractions.GetValueOrDefault(factId),
+            referring.FirstOrDefault(r => r.Relation == FactIndexProjection.Corrects)?.Id ?? pending.Corrections.GetValueOrDefault(factId));
+    }
+
+    private static readonly string RetractedType = FactTypes.ByEventType[typeof(FactRetracted)].Name;
 
     private static async Task<RecordOutcome> CompareWithRecordedAsync(IQuerySession session, FactIndexEntry known, ParsedFact fact, CancellationToken ct)
     {
@@ -267,7 +289,7 @@ public static class FactLedger
         {
             if (await task is { } state)
             {
-                states[subject] = new SubjectState(LedgerStore.KindOf(state) ?? StreamKind.Deal, state.Version);
+                states[subject] = new SubjectState(LedgerStore.KindOf(state) ?? StreamKind.Party, state.Version);
             }
         }
 
@@ -283,12 +305,27 @@ public static class FactLedger
 
         public List<ParsedFact> InOrder { get; } = [];
 
+        /// <summary>Fact id → the fact of this file that retracts it.</summary>
+        public Dictionary<string, string> Retractions { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Fact id → the fact of this file that corrects it.</summary>
+        public Dictionary<string, string> Corrections { get; } = new(StringComparer.Ordinal);
+
         public Dictionary<string, StreamKind> Streams { get; } = new(StringComparer.Ordinal);
 
         public void Add(ParsedFact fact, StreamKind kind)
         {
             Facts.Add(fact.FactId, fact);
             InOrder.Add(fact);
+            if (fact.Event is FactRetracted retracted)
+            {
+                Retractions.TryAdd(retracted.RetractedFactId, fact.FactId);
+            }
+
+            if (fact.Event.Fact.Corrects is { } corrected)
+            {
+                Corrections.TryAdd(corrected, fact.FactId);
+            }
             Streams.TryAdd(fact.Subject, kind);
         }
     }

@@ -52,7 +52,7 @@ public static class RecordFactEndpoint
         var outcome = await FactLedger.RecordAsync(session, fact, ifMatch, ct);
         return outcome switch
         {
-            RecordOutcome.Recorded r => Created(context, r.Fact),
+            RecordOutcome.Recorded r => Created(context, r.Fact, r.Stream),
             RecordOutcome.Duplicate d => Results.Ok(d.Fact),
             RecordOutcome.Invalid i => Problems.Fields(i.Errors),
             RecordOutcome.Stale s => Stale(context, s.CurrentVersion, ifMatch!.Value),
@@ -61,13 +61,13 @@ public static class RecordFactEndpoint
         };
     }
 
-    private static IResult Created(HttpContext context, RecordedFact fact)
+    private static IResult Created(HttpContext context, RecordedFact fact, StreamKind stream)
     {
         context.Response.Headers.ETag = Etag.Of(fact.Version);
-        var location = fact.Type.Split('.')[0] switch
+        var location = stream switch
         {
-            "deal" => $"/deals/{fact.Subject}",
-            "estimate" => $"/estimates/{fact.Subject}",
+            StreamKind.Deal => $"/deals/{fact.Subject}",
+            StreamKind.Estimate => $"/estimates/{fact.Subject}",
             _ => $"/parties/{fact.Subject}",
         };
         return Results.Created(location, fact);

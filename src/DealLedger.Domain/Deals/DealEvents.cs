@@ -43,9 +43,6 @@ public sealed record DealExclusivityLifted(FactInfo Fact, string? Reason) : IFac
 /// <summary>This deal relates to another: it substitutes (partly) for it, is part of it, expands it…</summary>
 public sealed record DealRelationReported(FactInfo Fact, string Relation, string Target, string? Description) : IFact;
 
-/// <summary>A source contradicts an earlier fact of this deal (a claim), naming it by its fact id.</summary>
-public sealed record DealClaimDisputed(FactInfo Fact, string DisputedFactId, string Reason) : IFact;
-
 /// <summary>The words the fact contract accepts for deals.</summary>
 public static class DealVocabulary
 {

@@ -52,6 +52,12 @@ public static partial class FactParser
         }
 
         var effective = root.Effective("effective", false);
+        var corrects = root.Text("corrects", false, 200);
+        if (corrects is not null && type is { IsAboutAnotherFact: true })
+        {
+            root.Error("corrects", $"a '{type.Name}' fact cannot correct another; correct with a fact of the corrected fact's type");
+        }
+
         var source = root.Source("source", true);
         var data = root.Nested("data", true);
         root.RejectUnknown();
@@ -59,7 +65,7 @@ public static partial class FactParser
         IFact? @event = null;
         if (type is not null && data is not null && factId is not null && reportedOn is not null && source is not null)
         {
-            @event = type.ReadData(data, new FactInfo(factId, reportedOn.Value, effective, source));
+            @event = type.ReadData(data, new FactInfo(factId, reportedOn.Value, effective, source, corrects));
             data.RejectUnknown();
         }
         else if (type is not null && data is not null)

@@ -1,6 +1,7 @@
 using DealLedger.Domain.Deals;
 using DealLedger.Domain.Estimates;
 using DealLedger.Domain.Parties;
+using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 
 namespace DealLedger.Domain.Facts;
@@ -14,15 +15,19 @@ public enum StreamKind
 
 /// <summary>
 /// One entry of the fact vocabulary: its wire name (also the event's stored type name, pinned forever),
-/// the event record behind it, the kind of stream it belongs to, whether it may start that stream, and how
-/// its <c>data</c> object is read.
+/// the event record behind it, the kind of stream it belongs to (null: a fact about another fact, valid on
+/// any stream), whether it may start that stream, and how its <c>data</c> object is read.
 /// </summary>
 public sealed record FactType(
     string Name,
     Type EventType,
-    StreamKind Stream,
+    StreamKind? Stream,
     bool MayStartStream,
-    Func<JsonFields, FactInfo, IFact?> ReadData);
+    Func<JsonFields, FactInfo, IFact?> ReadData)
+{
+    /// <summary>True for corroborations, disputes and retractions.</summary>
+    public bool IsAboutAnotherFact => Stream is null;
+}
 
 /// <summary>The whole vocabulary. Names here are contracts: never rename one, only add new ones.</summary>
 public static class FactTypes
@@ -76,9 +81,6 @@ public static class FactTypes
             var description = d.Text("description", false, 1000);
             return Build(relation, target, (r, t) => new DealRelationReported(f, r, t, description));
         }),
-        new("deal.claim-disputed", typeof(DealClaimDisputed), StreamKind.Deal, false, (d, f) =>
-            Build(d.Text("disputedFactId", true, 200), d.Text("reason", true, 1000),
-                (id, reason) => new DealClaimDisputed(f, id, reason))),
         new("estimate.reported", typeof(EstimateReported), StreamKind.Estimate, true, (d, f) =>
         {
             var party = d.Slug("party", true);
@@ -112,6 +114,12 @@ public static class FactTypes
             var previous = d.Text("previousEmployer", false, 200);
             return Build(person, role, (p, r) => new ExecutiveHired(f, p, r, previous));
         }),
+        new("fact.corroborated", typeof(FactCorroborated), null, false, (d, f) =>
+            d.Text("factId", true, 200) is { } id ? new FactCorroborated(f, id) : null),
+        new("fact.disputed", typeof(FactDisputed), null, false, (d, f) =>
+            Build(d.Text("factId", true, 200), d.Text("reason", true, 1000), (id, reason) => new FactDisputed(f, id, reason))),
+        new("fact.retracted", typeof(FactRetracted), null, false, (d, f) =>
+            d.Text("factId", true, 200) is { } id ? new FactRetracted(f, id, d.Text("reason", false, 1000)) : null),
     ];
 
     public static readonly IReadOnlyDictionary<string, FactType> ByName =

@@ -3,6 +3,9 @@ namespace DealLedger.Domain.Facts;
 /// <summary>What the ledger knows about a subject stream before a fact is recorded on it.</summary>
 public sealed record SubjectState(StreamKind Kind, long Version);
 
+/// <summary>What the ledger knows about a fact another fact refers to.</summary>
+public sealed record ReferencedFact(string FactId, FactType Type, string Subject, string Publisher, string? RetractedBy, string? CorrectedBy);
+
 /// <summary>
 /// The decision for recording a fact on its subject stream, given what the ledger holds: pure, no I/O.
 /// Returns the errors that make the fact unacceptable (none means: append it).
@@ -13,16 +16,69 @@ public static class LedgerRules
     {
         if (subject is null)
         {
-            return fact.Type.MayStartStream
-                ? []
-                : [new FieldError("subject", $"'{fact.Subject}' is not a known {Noun(fact.Type.Stream)}; record a " +
-                    $"'{FirstTypeOf(fact.Type.Stream)}' fact for it first")];
+            return fact.Type switch
+            {
+                { MayStartStream: true } => [],
+                { Stream: { } kind } => [new FieldError("subject", $"'{fact.Subject}' is not a known {Noun(kind)}; record a " +
+                    $"'{FirstTypeOf(kind)}' fact for it first")],
+                _ => [new FieldError("subject", $"'{fact.Subject}' is not a known subject")],
+            };
         }
 
-        if (subject.Kind != fact.Type.Stream)
+        if (fact.Type.Stream is { } expected && subject.Kind != expected)
         {
             return [new FieldError("subject", $"'{fact.Subject}' is a {Noun(subject.Kind)}, but '{fact.Type.Name}' is a " +
-                $"{Noun(fact.Type.Stream)} fact")];
+                $"{Noun(expected)} fact")];
+        }
+
+        return [];
+    }
+
+    /// <summary>
+    /// Checks a fact that refers to an earlier one (a corroboration, dispute, retraction or correction)
+    /// against that earlier fact, or returns no error when it refers to none.
+    /// </summary>
+    public static IReadOnlyList<FieldError> CheckReference(ParsedFact fact, ReferencedFact? target)
+    {
+        var id = Relations.FactReferences.TargetOf(fact.Event);
+        if (id is null)
+        {
+            return [];
+        }
+
+        var field = fact.Event.Fact.Corrects is null ? "data.factId" : "corrects";
+        if (target is null || target.Subject != fact.Subject)
+        {
+            return [new FieldError(field, $"'{id}' is not a fact recorded about '{fact.Subject}'")];
+        }
+
+        if (target.RetractedBy is not null)
+        {
+            return [new FieldError(field, $"'{id}' was retracted by '{target.RetractedBy}'")];
+        }
+
+        if (target.Type.IsAboutAnotherFact)
+        {
+            return [new FieldError(field, $"'{id}' is a '{target.Type.Name}' fact; refer to the fact it is about")];
+        }
+
+        if (fact.Event.Fact.Corrects is not null)
+        {
+            if (target.Type != fact.Type)
+            {
+                return [new FieldError("corrects", $"'{id}' is a '{target.Type.Name}' fact; a correction has the corrected fact's type")];
+            }
+
+            if (target.Publisher != fact.Event.Fact.Source.Publisher)
+            {
+                return [new FieldError("corrects", $"'{id}' was published by {target.Publisher}: a source corrects only its own facts " +
+                    "(record a new report or a dispute instead)")];
+            }
+
+            if (target.CorrectedBy is not null)
+            {
+                return [new FieldError("corrects", $"'{id}' was already corrected by '{target.CorrectedBy}'; correct that fact instead")];
+            }
         }
 
         return [];

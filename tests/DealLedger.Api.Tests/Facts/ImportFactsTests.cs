@@ -58,7 +58,7 @@ public class ImportFactsTests(ApiFixture api) : ApiTest(api)
             Envelopes.Deal("a", "stargate-2025", "2025-01-21"),
             Envelopes.Deal("b", "texas-site", "2025-09-11"),
             Envelopes.Envelope("claim", "deal.relation-reported", "texas-site", "2025-09-11", new { relation = "part-of", target = "stargate-2025" }),
-            Envelopes.Envelope("dispute", "deal.claim-disputed", "texas-site", "2025-09-11", new { disputedFactId = "claim", reason = "no" }),
+            Envelopes.Envelope("dispute", "fact.disputed", "texas-site", "2025-09-11", new { factId = "claim", reason = "no" }),
         ]);
 
         var response = await Api.ImportAsync(file);

@@ -74,8 +74,8 @@ public class RecordFactTests(ApiFixture api) : ApiTest(api)
         { "fact about an unknown deal", () => Envelopes.Value("v", "no-such-deal", "2025-09-10", 1m), HttpStatusCode.UnprocessableEntity, "subject" },
         { "relation to an unknown deal", () => Envelopes.Envelope("r", "deal.relation-reported", Deal, "2025-09-10",
             new { relation = "part-of", target = "no-such-deal" }), HttpStatusCode.UnprocessableEntity, "data.target" },
-        { "dispute of an unknown fact", () => Envelopes.Envelope("x", "deal.claim-disputed", Deal, "2025-09-10",
-            new { disputedFactId = "never-recorded", reason = "r" }), HttpStatusCode.UnprocessableEntity, "data.disputedFactId" },
+        { "dispute of an unknown fact", () => Envelopes.Envelope("x", "fact.disputed", Deal, "2025-09-10",
+            new { factId = "never-recorded", reason = "r" }), HttpStatusCode.UnprocessableEntity, "data.factId" },
         { "estimate fact on a deal", () => Envelopes.Estimate("e", Deal, "2025-09-10", 1m, first: false),
             HttpStatusCode.UnprocessableEntity, "subject" },
     };

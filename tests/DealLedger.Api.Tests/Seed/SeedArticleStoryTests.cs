@@ -36,14 +36,14 @@ public class SeedArticleStoryTests(ApiFixture api) : ApiTest(api)
         await Problem.Assert(before, HttpStatusCode.NotFound);
 
         var after = await Api.GetJsonAsync("/deals/oracle-openai-cloud-2025?asOf=2025-09-10");
-        Assert.Equal(300_000_000_000m, (decimal)after["terms"]!["total-value"]!["money"]!["amount"]!);
+        Assert.Equal(300_000_000_000m, (decimal)after["terms"]!["total-value"]!["value"]!["money"]!["amount"]!);
         Assert.Equal("The Wall Street Journal", (string?)after["terms"]!["total-value"]!["source"]!["source"]!["publisher"]);
         Assert.Null(after["terms"]!["first-year-value"]);
 
         var now = await Api.GetJsonAsync("/deals/oracle-openai-cloud-2025");
-        Assert.Equal(60, (int)now["terms"]!["duration"]!["quantity"]!);
-        Assert.Equal("2027", (string?)now["terms"]!["start"]!["period"]!["text"]);
-        Assert.Equal(30_000_000_000m, (decimal)now["terms"]!["first-year-value"]!["money"]!["amount"]!);
+        Assert.Equal(60, (int)now["terms"]!["duration"]!["value"]!["quantity"]!);
+        Assert.Equal("2027", (string?)now["terms"]!["start"]!["value"]!["period"]!["text"]);
+        Assert.Equal(30_000_000_000m, (decimal)now["terms"]!["first-year-value"]!["value"]!["money"]!["amount"]!);
         Assert.Contains(now["relations"]!.AsArray(), r => (string?)r!["relation"] == "partly-substitutes" && (string?)r["target"] == "stargate-2025");
     }
 
@@ -57,7 +57,7 @@ public class SeedArticleStoryTests(ApiFixture api) : ApiTest(api)
 
         Assert.True((bool)in2020["flags"]!["exclusivityInForce"]!);
         Assert.False((bool)now["flags"]!["exclusivityInForce"]!);
-        Assert.Equal("2024", (string?)now["terms"]!["exclusivity"]!["period"]!["text"]);
+        Assert.Equal("2024", (string?)now["terms"]!["exclusivity"]!["value"]!["period"]!["text"]);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class SeedArticleStoryTests(ApiFixture api) : ApiTest(api)
         Assert.Equal("announced", (string?)(await Api.GetJsonAsync("/deals/stargate-2025?asOf=2025-02-01"))["status"]);
         var stargate = await Api.GetJsonAsync("/deals/stargate-2025");
         Assert.Equal("stalled", (string?)stargate["status"]);
-        Assert.Equal(500_000_000_000m, (decimal)stargate["terms"]!["total-value"]!["money"]!["amount"]!);
+        Assert.Equal(500_000_000_000m, (decimal)stargate["terms"]!["total-value"]!["value"]!["money"]!["amount"]!);
 
         var texas = await Api.GetJsonAsync("/deals/oracle-openai-texas-datacenter");
         Assert.True((bool)texas["flags"]!["hasDisputedClaims"]!);

@@ -119,7 +119,7 @@ public class FactParserTests
         {
             "deal.reported", "deal.value-reported", "deal.duration-reported", "deal.start-reported", "deal.capacity-reported",
             "deal.milestone-reported", "deal.status-changed", "deal.exclusivity-lifted", "deal.relation-reported",
-            "deal.claim-disputed", "estimate.reported", "estimate.revised", "party.executive-hired",
+            "fact.disputed", "estimate.reported", "estimate.revised", "party.executive-hired",
         }, types);
     }
 }

@@ -9,7 +9,7 @@ namespace DealLedger.Domain.Tests.Facts;
 /// </summary>
 public class FactTypesContractTests
 {
-    private static readonly (string Name, string Event, StreamKind Stream)[] Pinned =
+    private static readonly (string Name, string Event, StreamKind? Stream)[] Pinned =
     [
         ("deal.reported", "DealReported", StreamKind.Deal),
         ("deal.party-joined", "DealPartyJoined", StreamKind.Deal),
@@ -21,11 +21,13 @@ public class FactTypesContractTests
         ("deal.status-changed", "DealStatusChanged", StreamKind.Deal),
         ("deal.exclusivity-lifted", "DealExclusivityLifted", StreamKind.Deal),
         ("deal.relation-reported", "DealRelationReported", StreamKind.Deal),
-        ("deal.claim-disputed", "DealClaimDisputed", StreamKind.Deal),
         ("estimate.reported", "EstimateReported", StreamKind.Estimate),
         ("estimate.revised", "EstimateRevised", StreamKind.Estimate),
         ("party.reported", "PartyReported", StreamKind.Party),
         ("party.executive-hired", "ExecutiveHired", StreamKind.Party),
+        ("fact.corroborated", "FactCorroborated", null),
+        ("fact.disputed", "FactDisputed", null),
+        ("fact.retracted", "FactRetracted", null),
     ];
 
     [Fact]

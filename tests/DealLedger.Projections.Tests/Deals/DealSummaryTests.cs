@@ -20,11 +20,11 @@ public class DealSummaryTests(LedgerStoreFixture ledger) : StoreTest(ledger)
 
         Assert.Equal(["openai:buyer", "oracle:vendor"], summary.Parties.Select(p => $"{p.Party}:{p.Role}"));
         var total = summary.Terms["total-value"];
-        Assert.Equal(320_000_000_000m, total.Money!.Amount);
-        Assert.Equal("Reuters", total.Source.Source.Publisher);
-        Assert.Equal(new DateOnly(2025, 9, 20), total.Source.ReportedOn);
+        Assert.Equal(320_000_000_000m, total.Value!.Money!.Amount);
+        Assert.Equal("Reuters", total.Source!.Source.Publisher);
+        Assert.Equal(new DateOnly(2025, 9, 20), total.Source!.ReportedOn);
         Assert.Equal(2, total.Revisions);
-        Assert.Equal("about", summary.Terms["first-year-value"].Money!.Precision);
+        Assert.Equal("about", summary.Terms["first-year-value"].Value!.Money!.Precision);
         Assert.Equal("signed", summary.Status);
         Assert.Equal(4, summary.Version);
         Assert.Equal("WSJ", summary.FirstReportedBy!.Source.Publisher);
@@ -40,8 +40,8 @@ public class DealSummaryTests(LedgerStoreFixture ledger) : StoreTest(ledger)
 
         var total = (await Load<DealSummary>(Deal)).Terms["total-value"];
 
-        Assert.Equal(300_000_000_000m, total.Money!.Amount);
-        Assert.Equal("new", total.Source.FactId);
+        Assert.Equal(300_000_000_000m, total.Value!.Money!.Amount);
+        Assert.Equal("new", total.Source!.FactId);
         Assert.Equal(2, total.Revisions);
     }
 
@@ -53,8 +53,8 @@ public class DealSummaryTests(LedgerStoreFixture ledger) : StoreTest(ledger)
             Envelopes.Deal("texas", "texas-site", "2025-09-11"),
             Envelopes.Envelope("claim", "deal.relation-reported", "texas-site", "2025-09-11",
                 new { relation = "part-of", target = "stargate-2025" }, "OpenAI", "company"),
-            Envelopes.Envelope("dispute", "deal.claim-disputed", "texas-site", "2025-09-11",
-                new { disputedFactId = "claim", reason = "not part of Stargate" }, "Le Temps"));
+            Envelopes.Envelope("dispute", "fact.disputed", "texas-site", "2025-09-11",
+                new { factId = "claim", reason = "not part of Stargate" }, "Le Temps"));
 
         var summary = await Load<DealSummary>("texas-site");
 
@@ -80,7 +80,7 @@ public class DealSummaryTests(LedgerStoreFixture ledger) : StoreTest(ledger)
 
         var summary = await Load<DealSummary>("azure-exclusivity");
         Assert.False(summary.Flags.ExclusivityInForce);
-        Assert.Equal("2024", summary.Terms["exclusivity"].Period!.Text);
+        Assert.Equal("2024", summary.Terms["exclusivity"].Value!.Period!.Text);
         Assert.Equal(2, summary.Terms["exclusivity"].Revisions);
     }
 }

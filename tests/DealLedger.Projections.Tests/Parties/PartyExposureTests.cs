@@ -41,7 +41,7 @@ public class PartyExposureTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         var softbank = await Load<PartyExposure>("softbank");
 
         var deal = Assert.Single(softbank.Deals);
-        Assert.Equal(500_000_000_000m, deal.TotalValue!.Money!.Amount);
+        Assert.Equal(500_000_000_000m, deal.TotalValue!.Value.Money!.Amount);
         Assert.Equal(["partner"], deal.Roles);
     }
 }
