@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Marten;
+using DealLedger.Api.Temporal;
 using Marten.Linq.CursorPaging;
 
 namespace DealLedger.Api;
@@ -13,7 +14,7 @@ public static class Paging
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
-    public static async Task<IResult> PageAsync<T>(IQueryable<T> sorted, string? cursor, int? limit, CancellationToken ct)
+    public static async Task<IResult> PageAsync<T>(IQueryable<T> sorted, string? cursor, int? limit, Basis basis, CancellationToken ct)
         where T : notnull
     {
         if (limit is < 1 or > MaxLimit)
@@ -31,7 +32,41 @@ public static class Paging
             return Problems.BadQuery("cursor", "is not a cursor this list returned (pass back the 'next' value as it is)");
         }
 
-        var json = $"{{\"items\":{page.ItemsJson},\"next\":{JsonSerializer.Serialize(page.NextCursor)}}}";
+        var json = $"{{\"items\":{page.ItemsJson},\"next\":{JsonSerializer.Serialize(page.NextCursor)}," +
+            $"\"basis\":{JsonSerializer.Serialize(basis, JsonSerializerOptions.Web)}}}";
         return Results.Text(json, "application/json");
+    }
+
+    /// <summary>
+    /// Pages a list computed in memory for a temporal basis. The cursor carries the basis' log position, so
+    /// the following pages answer the same question even while facts keep arriving.
+    /// </summary>
+    public static IResult PageComputed<T>(HttpContext context, IReadOnlyList<T> sorted, string? cursor, int? limit, Basis basis)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.BadQuery("limit", $"must be between 1 and {MaxLimit}");
+        }
+
+        var offset = 0;
+        if (!string.IsNullOrEmpty(cursor) && !TryReadOffset(cursor, basis.Position, out offset))
+        {
+            return Problems.BadQuery("cursor", "is not a cursor this list returned for this basis (pass back 'next' with the same parameters)");
+        }
+
+        var size = limit ?? DefaultLimit;
+        var items = sorted.Skip(offset).Take(size).ToList();
+        var next = offset + size < sorted.Count ? $"t{basis.Position}.{offset + size}" : null;
+        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
+            .Value.SerializerOptions;
+        return Results.Json(new { items, next, basis }, options);
+    }
+
+    private static bool TryReadOffset(string cursor, long position, out int offset)
+    {
+        offset = 0;
+        var parts = cursor.Split('.');
+        return parts.Length == 2 && parts[0] == $"t{position}"
+            && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out offset);
     }
 }

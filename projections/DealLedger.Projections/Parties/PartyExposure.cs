@@ -95,6 +95,15 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
         return (exposure, ActionType.Store);
     }
 
+    /// <summary>A party's exposure built from deal summaries (those of the party's deals), as the projection builds it.</summary>
+    public static PartyExposure Build(string party, string? name, IEnumerable<DealSummary> deals)
+    {
+        var exposure = new PartyExposure { Id = party, Name = name };
+        exposure.Deals.AddRange(deals.Where(d => d.Parties.Any(p => p.Party == party)).Select(d => ToPartyDeal(d, party)));
+        Recompute(exposure);
+        return exposure;
+    }
+
     private static bool IsDealFact(object data) =>
         data is IFact fact && FactTypes.Of(fact).Stream is StreamKind.Deal or null;
 

@@ -19,8 +19,10 @@ public sealed record TimelineEntry(
     long Sequence,
     DateOnly ReportedOn,
     Effective? Effective,
+    DateOnly EffectiveFrom,
     Source Source,
     DateTimeOffset RecordedAt,
+    string? RecordedBy,
     string Summary);
 
 /// <summary>Async: the timeline is a cross-stream view, it may trail the writes by a moment.</summary>
@@ -36,7 +38,8 @@ public sealed partial class TimelineProjection : EventProjection
         if (e.Data is IFact fact)
         {
             operations.Store(new TimelineEntry(fact.Fact.FactId, FactTypes.Of(fact).Name, e.StreamKey!, e.Sequence,
-                fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.Source, FactRef.RecordedTime(e), Describe(fact)));
+                fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.EffectiveFrom, fact.Fact.Source, FactRef.RecordedTime(e), e.UserName,
+                Describe(fact)));
         }
 
         return ValueTask.CompletedTask;

@@ -1,5 +1,6 @@
 using DealLedger.Api.Facts;
 using DealLedger.Api.Streams;
+using DealLedger.Api.Temporal;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections.Deals;
 using Marten;
@@ -10,58 +11,73 @@ namespace DealLedger.Api.Deals;
 
 public static class DealEndpoints
 {
-    /// <summary>A deal's current summary, or as known on a date (<c>asOf</c>: facts reported on or before it).</summary>
+    /// <summary>
+    /// A deal's summary: now, or as known on a date (<c>asOf</c>: facts reported by then), as the ledger held
+    /// it at an instant (<c>recordedAsOf</c>), as the world was on a date (<c>effectiveAt</c>), pinned at a
+    /// log <c>position</c>, or any combination. The answer states its basis.
+    /// </summary>
     [WolverineGet("/deals/{slug}", OperationId = "GetDeal")]
     [Tags("Deals")]
     [ProducesResponseType<DealSummary>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Get(string slug, string? asOf, HttpContext context, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string slug, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
+        HttpContext context, IQuerySession session, CancellationToken ct)
     {
-        IResult? problem = null;
-        var date = Problems.Date(asOf, "asOf", ref problem);
+        var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
         if (problem is not null)
         {
             return problem;
         }
 
-        if (date is null)
+        var (deal, basis) = await TemporalReads.DealAsync(session, slug, query!, ct);
+        if (deal is null)
         {
-            var summary = await session.LoadAsync<DealSummary>(slug, ct);
-            if (summary is null)
-            {
-                return Problems.NotFound("deal", slug);
-            }
-
-            context.Response.Headers.ETag = Etag.Of(summary.Version);
-            return Results.Ok(summary);
+            return query!.IsCurrent
+                ? Problems.NotFound("deal", slug)
+                : Problems.Status(StatusCodes.Status404NotFound, "Unknown deal", $"No fact about deal '{slug}' is known on this basis.",
+                    new Dictionary<string, object?> { ["basis"] = basis });
         }
 
-        var events = await StreamEvents.KnownOnAsync(session, slug, date.Value, ct);
-        if (events.Count == 0)
+        if (query!.IsCurrent)
         {
-            return Problems.Status(StatusCodes.Status404NotFound, "Unknown deal",
-                $"No fact about deal '{slug}' had been reported by {date:yyyy-MM-dd}.");
+            context.Response.Headers.ETag = Etag.Of(deal.Version);
         }
 
-        DealSummary? known = null;
-        foreach (var e in events)
-        {
-            known = DealSummaryProjection.Fold(known, slug, e);
-        }
-
-        known!.Version = (int)events[^1].Version;
-        return Results.Ok(known);
+        return TemporalReads.WithBasis(context, deal, basis);
     }
 
-    /// <summary>Deals, filtered by party, kind and status, sorted, a page at a time (pass <c>next</c> back as <c>cursor</c>).</summary>
+    /// <summary>
+    /// Deals, filtered by party, kind and status, sorted, a page at a time (pass <c>next</c> back as
+    /// <c>cursor</c>), now or on any temporal basis (<c>asOf</c>, <c>recordedAsOf</c>, <c>effectiveAt</c>, <c>position</c>).
+    /// </summary>
     [WolverineGet("/deals", OperationId = "ListDeals")]
     [Tags("Deals")]
     [ProducesResponseType<Page<DealSummary>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> List(string? party, string? kind, string? status, string? sort, string? cursor, int? limit,
-        IQuerySession session, CancellationToken ct)
+        string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
+        HttpContext context, IQuerySession session, CancellationToken ct)
     {
+        var (temporal, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Sorts.TryGetValue(sort ?? "slug", out var order))
+        {
+            return Problems.BadQuery("sort", $"'{sort}' is not one of: {string.Join(", ", Sorts.Keys)}");
+        }
+
+        if (!temporal!.IsCurrent)
+        {
+            var (deals, basis) = await TemporalReads.AllDealsAsync(session, temporal, null, ct);
+            var matching = deals.Where(d => (string.IsNullOrEmpty(party) || d.Parties.Any(p => p.Party == party))
+                && (string.IsNullOrEmpty(kind) || d.Kind == kind) && (string.IsNullOrEmpty(status) || d.Status == status));
+            return Paging.PageComputed(context, order.InMemory(matching).ToList(), cursor, limit, basis);
+        }
+
         var query = session.Query<DealSummary>().AsQueryable();
         if (!string.IsNullOrEmpty(party))
         {
@@ -78,18 +94,22 @@ public static class DealEndpoints
             query = query.Where(d => d.Status == status);
         }
 
-        IQueryable<DealSummary>? sorted = (sort ?? "slug") switch
-        {
-            "slug" => query.OrderBy(d => d.Id),
-            "-lastReportedOn" => query.OrderByDescending(d => d.LastReportedOn).ThenBy(d => d.Id),
-            "lastReportedOn" => query.OrderBy(d => d.LastReportedOn).ThenBy(d => d.Id),
-            "title" => query.OrderBy(d => d.Title).ThenBy(d => d.Id),
-            _ => null,
-        };
-        return sorted is null
-            ? Problems.BadQuery("sort", $"'{sort}' is not one of: slug, title, lastReportedOn, -lastReportedOn")
-            : await Paging.PageAsync(sorted, cursor, limit, ct);
+        var now = temporal.BasisAt(await TemporalReads.LogPositionAsync(session, ct));
+        return await Paging.PageAsync(order.Stored(query), cursor, limit, now, ct);
     }
+
+    private sealed record DealOrder(
+        Func<IQueryable<DealSummary>, IQueryable<DealSummary>> Stored,
+        Func<IEnumerable<DealSummary>, IEnumerable<DealSummary>> InMemory);
+
+    private static readonly IReadOnlyDictionary<string, DealOrder> Sorts = new Dictionary<string, DealOrder>(StringComparer.Ordinal)
+    {
+        ["slug"] = new(q => q.OrderBy(d => d.Id), d => d.OrderBy(x => x.Id, StringComparer.Ordinal)),
+        ["title"] = new(q => q.OrderBy(d => d.Title).ThenBy(d => d.Id), d => d.OrderBy(x => x.Title, StringComparer.Ordinal).ThenBy(x => x.Id, StringComparer.Ordinal)),
+        ["lastReportedOn"] = new(q => q.OrderBy(d => d.LastReportedOn).ThenBy(d => d.Id), d => d.OrderBy(x => x.LastReportedOn).ThenBy(x => x.Id, StringComparer.Ordinal)),
+        ["-lastReportedOn"] = new(q => q.OrderByDescending(d => d.LastReportedOn).ThenBy(d => d.Id),
+            d => d.OrderByDescending(x => x.LastReportedOn).ThenBy(x => x.Id, StringComparer.Ordinal)),
+    };
 
     /// <summary>Every fact recorded about a deal, in log order, with its source, its three times and who recorded it.</summary>
     [WolverineGet("/deals/{slug}/history", OperationId = "GetDealHistory")]

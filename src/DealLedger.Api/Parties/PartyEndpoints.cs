@@ -1,3 +1,6 @@
+using DealLedger.Api.Temporal;
+using DealLedger.Domain.Parties;
+using DealLedger.Projections.Deals;
 using DealLedger.Projections.Parties;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -9,14 +12,39 @@ public static class PartyEndpoints
 {
     /// <summary>
     /// A party's exposure: its deals by counterparty and role, with the latest disclosed values and totals per
-    /// currency. Built asynchronously: it may trail the latest write by a moment.
+    /// currency. Now (built asynchronously: the basis' position says how far it has read the log) or on any
+    /// temporal basis (computed from the deals' own events).
     /// </summary>
     [WolverineGet("/parties/{slug}", OperationId = "GetParty")]
     [Tags("Parties")]
     [ProducesResponseType<PartyExposure>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Get(string slug, IQuerySession session, CancellationToken ct) =>
-        await session.LoadAsync<PartyExposure>(slug, ct) is { } exposure
-            ? Results.Ok(exposure)
-            : Problems.NotFound("party", slug);
+    public static async Task<IResult> Get(string slug, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
+        HttpContext context, IQuerySession session, CancellationToken ct)
+    {
+        var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (query!.IsCurrent)
+        {
+            var stored = await session.LoadAsync<PartyExposure>(slug, ct);
+            return stored is null
+                ? Problems.NotFound("party", slug)
+                : TemporalReads.WithBasis(context, stored, query.BasisAt(await TemporalReads.ProgressOfAsync(session, "PartyExposure", ct)));
+        }
+
+        var dealIds = await session.Query<DealSummary>().Where(d => d.Parties.Any(p => p.Party == slug)).Select(d => d.Id).ToListAsync(ct);
+        var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, dealIds, ct);
+        var (partyEvents, _, _) = await TemporalReads.StreamAsync(session, slug, query, ct);
+        var name = partyEvents.Select(e => e.Data).OfType<PartyReported>().LastOrDefault()?.Name;
+        var exposure = PartyExposureProjection.Build(slug, name, deals);
+        return exposure.Deals.Count == 0 && name is null
+            ? Problems.Status(StatusCodes.Status404NotFound, "Unknown party", $"Nothing about party '{slug}' is known on this basis.",
+                new Dictionary<string, object?> { ["basis"] = basis })
+            : TemporalReads.WithBasis(context, exposure, basis);
+    }
 }

@@ -47,16 +47,6 @@ public static class StreamEvents
         return events.Where(e => e.Data is IFact).Select(ToRecorded).ToList();
     }
 
-    /// <summary>
-    /// The events of one stream whose source had published them by <paramref name="date"/>, in log order.
-    /// Reads only that stream, so an as-of answer costs the same whatever else the ledger holds.
-    /// </summary>
-    public static async Task<IReadOnlyList<IEvent>> KnownOnAsync(IQuerySession session, string slug, DateOnly date, CancellationToken ct)
-    {
-        var events = await session.Events.FetchStreamAsync(slug, token: ct);
-        return events.Where(e => e.Data is IFact fact && fact.Fact.ReportedOn <= date).ToList();
-    }
-
     public static RecordedEvent ToRecorded(IEvent e)
     {
         var fact = (IFact)e.Data;

@@ -1,3 +1,4 @@
+using DealLedger.Api.Temporal;
 using DealLedger.Projections.Deals;
 using DealLedger.Projections.Estimates;
 using DealLedger.Projections.Timeline;
@@ -10,27 +11,36 @@ namespace DealLedger.Api.Timeline;
 public static class TimelineEndpoint
 {
     /// <summary>
-    /// Every fact in reported-date order with its source, optionally within [from, to] and about one party
-    /// (its own facts, its deals' and its estimates'). Built asynchronously.
+    /// Every fact in reported-date order with its source, optionally within [from, to] (reported dates) and
+    /// about one party (its own facts, its deals' and its estimates'), on any temporal basis. Built
+    /// asynchronously: the basis' position says how far the timeline has read the log.
     /// </summary>
     [WolverineGet("/timeline", OperationId = "GetTimeline")]
     [Tags("Timeline")]
     [ProducesResponseType<Page<TimelineEntry>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> Get(string? from, string? to, string? party, string? cursor, int? limit,
-        IQuerySession session, CancellationToken ct)
+        string? asOf, string? recordedAsOf, string? effectiveAt, string? position, IQuerySession session, CancellationToken ct)
     {
-        IResult? problem = null;
+        var (query, basis, problem) = await FilterAsync(session, from, to, party, asOf, recordedAsOf, effectiveAt, position, ct);
+        return problem ?? await Paging.PageAsync(query!, cursor, limit, basis!, ct);
+    }
+
+    /// <summary>The timeline query for the parameters, in order, and its basis.</summary>
+    public static async Task<(IQueryable<TimelineEntry>? Query, Basis? Basis, IResult? Problem)> FilterAsync(IQuerySession session,
+        string? from, string? to, string? party, string? asOf, string? recordedAsOf, string? effectiveAt, string? position, CancellationToken ct)
+    {
+        var (temporal, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
         var start = Problems.Date(from, "from", ref problem);
         var end = Problems.Date(to, "to", ref problem);
         if (problem is not null)
         {
-            return problem;
+            return (null, null, problem);
         }
 
         if (start > end)
         {
-            return Problems.BadQuery("to", "must not be before 'from'");
+            return (null, null, Problems.BadQuery("to", "must not be before 'from'"));
         }
 
         var query = session.Query<TimelineEntry>().AsQueryable();
@@ -44,13 +54,34 @@ public static class TimelineEndpoint
             query = query.Where(t => t.ReportedOn <= e);
         }
 
+        if (temporal!.AsOf is { } known)
+        {
+            query = query.Where(t => t.ReportedOn <= known);
+        }
+
+        if (temporal.RecordedAsOf is { } recorded)
+        {
+            query = query.Where(t => t.RecordedAt <= recorded);
+        }
+
+        if (temporal.EffectiveAt is { } effective)
+        {
+            query = query.Where(t => t.EffectiveFrom <= effective || t.Type.StartsWith("fact."));
+        }
+
+        if (temporal.Position is { } pinned)
+        {
+            query = query.Where(t => t.Sequence <= pinned);
+        }
+
         if (!string.IsNullOrEmpty(party))
         {
             var subjects = await SubjectsOfAsync(session, party, ct);
             query = query.Where(t => subjects.Contains(t.Subject));
         }
 
-        return await Paging.PageAsync(query.OrderBy(t => t.ReportedOn).ThenBy(t => t.RecordedAt).ThenBy(t => t.Id), cursor, limit, ct);
+        var basis = temporal.BasisAt(await TemporalReads.ProgressOfAsync(session, "Timeline", ct));
+        return (query.OrderBy(t => t.ReportedOn).ThenBy(t => t.RecordedAt).ThenBy(t => t.Id), basis, null);
     }
 
     private static async Task<string[]> SubjectsOfAsync(IQuerySession session, string party, CancellationToken ct)

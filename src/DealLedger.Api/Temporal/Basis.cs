@@ -1,0 +1,91 @@
+using System.Globalization;
+using DealLedger.Domain.Facts;
+using DealLedger.Domain.Sources;
+using DealLedger.Projections;
+using JasperFx.Events;
+
+namespace DealLedger.Api.Temporal;
+
+/// <summary>
+/// What a read was computed on: the three time axes it was asked for and the log position it read up to.
+/// Passing the same values back (with <c>position</c>) asks the same question and gets the same answer.
+/// </summary>
+/// <param name="AsOf">Reported time: only facts whose source published on or before this date.</param>
+/// <param name="RecordedAsOf">Recorded time: only what the ledger itself held at this instant.</param>
+/// <param name="EffectiveAt">Valid time: facts about the world that had started to hold by this date.</param>
+/// <param name="Position">The highest log sequence number the answer includes.</param>
+public sealed record Basis(DateOnly? AsOf, DateTimeOffset? RecordedAsOf, DateOnly? EffectiveAt, long Position);
+
+/// <summary>The temporal question of a request, parsed from <c>asOf</c>, <c>recordedAsOf</c>, <c>effectiveAt</c> and <c>position</c>.</summary>
+public sealed record TemporalQuery(DateOnly? AsOf, DateTimeOffset? RecordedAsOf, DateOnly? EffectiveAt, long? Position)
+{
+    public static readonly TemporalQuery Now = new(null, null, null, null);
+
+    /// <summary>True when the answer is the current state: the stored read model can serve it.</summary>
+    public bool IsCurrent => this == Now;
+
+    public Basis BasisAt(long position) => new(AsOf, RecordedAsOf, EffectiveAt, Position ?? position);
+
+    /// <summary>
+    /// Whether an event belongs to the answer. Facts about other facts (corroborations, disputes,
+    /// retractions) are knowledge, not the world: the effective filter does not apply to them.
+    /// </summary>
+    public bool Includes(IEvent e)
+    {
+        if (e.Data is not IFact fact)
+        {
+            return false;
+        }
+
+        return (Position is null || e.Sequence <= Position)
+            && (RecordedAsOf is null || FactRef.RecordedTime(e) <= RecordedAsOf)
+            && (AsOf is null || fact.Fact.ReportedOn <= AsOf)
+            && (EffectiveAt is null || FactTypes.Of(fact).IsAboutAnotherFact || fact.Fact.EffectiveFrom <= EffectiveAt);
+    }
+
+    public static (TemporalQuery? Query, IResult? Problem) Parse(string? asOfText, string? recordedAsOfText, string? effectiveAtText, string? positionText)
+    {
+        IResult? problem = null;
+        var asOf = Problems.Date(asOfText, "asOf", ref problem);
+        var effectiveAt = Problems.Date(effectiveAtText, "effectiveAt", ref problem);
+        DateTimeOffset? recordedAsOf = null;
+        var recorded = recordedAsOfText ?? "";
+        if (recorded.Length > 0)
+        {
+            if (DateOnly.TryParseExact(recorded, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                // A bare date means "by the end of that day, UTC".
+                recordedAsOf = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddTicks(-10);
+            }
+            else if (DateTimeOffset.TryParse(recorded, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+            {
+                recordedAsOf = instant.ToUniversalTime();
+            }
+            else
+            {
+                problem ??= Problems.BadQuery("recordedAsOf", $"'{recorded}' is not a timestamp (e.g. 2026-11-28T17:30:00Z) or a date");
+            }
+        }
+
+        long? position = null;
+        var pin = positionText ?? "";
+        if (pin.Length > 0)
+        {
+            if (long.TryParse(pin, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0)
+            {
+                position = p;
+            }
+            else
+            {
+                problem ??= Problems.BadQuery("position", $"'{pin}' is not a log position (a positive whole number from an earlier answer's basis)");
+            }
+        }
+
+        if (asOf is { Year: < 1900 } || effectiveAt is { Year: < 1900 })
+        {
+            problem ??= Problems.BadQuery(asOf is { Year: < 1900 } ? "asOf" : "effectiveAt", "must not be before 1900");
+        }
+
+        return problem is null ? (new TemporalQuery(asOf, recordedAsOf, effectiveAt, position), null) : (null, problem);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DealLedger.Projections.Deals;
+using DealLedger.Projections.Estimates;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace DealLedger.Api.Temporal;
+
+/// <summary>
+/// Answers temporal questions by folding a stream's own events, filtered by the basis, with the same fold
+/// the inline read model uses; the current state is served from the stored read model.
+/// </summary>
+public static class TemporalReads
+{
+    /// <summary>The events of one stream that belong to the answer, and the log position the answer is pinned at.</summary>
+    public static async Task<(IReadOnlyList<IEvent> Events, Basis Basis, bool StreamExists)> StreamAsync(
+        IQuerySession session, string slug, TemporalQuery query, CancellationToken ct)
+    {
+        var all = await session.Events.FetchStreamAsync(slug, token: ct);
+        var position = all.Count == 0 ? 0 : all.Where(e => query.Position is null || e.Sequence <= query.Position).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+        return (all.Where(query.Includes).ToList(), query.BasisAt(position), all.Count > 0);
+    }
+
+    public static async Task<(DealSummary? Deal, Basis Basis)> DealAsync(IQuerySession session, string slug, TemporalQuery query, CancellationToken ct)
+    {
+        if (query.IsCurrent)
+        {
+            var batch = session.CreateBatchQuery();
+            var summary = batch.Load<DealSummary>(slug);
+            var state = batch.Events.FetchStreamState(slug);
+            await batch.Execute(ct);
+            return (await summary, query.BasisAt(await LastSequenceAsync(session, await state, ct)));
+        }
+
+        var (events, basis, _) = await StreamAsync(session, slug, query, ct);
+        return (FoldDeal(slug, events), basis);
+    }
+
+    public static DealSummary? FoldDeal(string slug, IReadOnlyList<IEvent> events)
+    {
+        DealSummary? deal = null;
+        foreach (var e in events)
+        {
+            deal = DealSummaryProjection.Fold(deal, slug, e);
+        }
+
+        if (deal is not null)
+        {
+            deal.Version = (int)events[^1].Version;
+        }
+
+        return deal;
+    }
+
+    public static async Task<(EstimateHistory? Estimate, Basis Basis)> EstimateAsync(IQuerySession session, string slug, TemporalQuery query, CancellationToken ct)
+    {
+        if (query.IsCurrent)
+        {
+            var batch = session.CreateBatchQuery();
+            var history = batch.Load<EstimateHistory>(slug);
+            var state = batch.Events.FetchStreamState(slug);
+            await batch.Execute(ct);
+            return (await history, query.BasisAt(await LastSequenceAsync(session, await state, ct)));
+        }
+
+        var (events, basis, _) = await StreamAsync(session, slug, query, ct);
+        EstimateHistory? known = null;
+        foreach (var e in events)
+        {
+            known = EstimateHistoryProjection.Fold(known, slug, e);
+        }
+
+        if (known is not null)
+        {
+            known.Version = (int)events[^1].Version;
+        }
+
+        return (known?.Party is null ? null : known, basis);
+    }
+
+    /// <summary>Every deal as the basis sees it, folded from the deal streams' events (one pass over the log).</summary>
+    public static async Task<(IReadOnlyList<DealSummary> Deals, Basis Basis)> AllDealsAsync(IQuerySession session, TemporalQuery query,
+        IReadOnlyCollection<string>? only, CancellationToken ct)
+    {
+        var ids = only ?? await session.Query<DealSummary>().Select(d => d.Id).ToListAsync(ct);
+        var wanted = ids.ToHashSet(StringComparer.Ordinal);
+        var raw = session.Events.QueryAllRawEvents().Where(e => e.StreamKey.IsOneOf(wanted.ToArray()));
+        if (query.Position is { } pinned)
+        {
+            raw = raw.Where(e => e.Sequence <= pinned);
+        }
+
+        var events = await raw.OrderBy(e => e.Sequence).ToListAsync(ct);
+        var deals = events.Where(query.Includes)
+            .GroupBy(e => e.StreamKey!)
+            .Select(g => FoldDeal(g.Key, g.ToList())!)
+            .ToList();
+        var position = query.Position ?? await LogPositionAsync(session, ct);
+        return (deals, query.BasisAt(position));
+    }
+
+    /// <summary>How far an async read model has read the log (0 before its first run).</summary>
+    public static async Task<long> ProgressOfAsync(IQuerySession session, string readModel, CancellationToken ct)
+    {
+        var states = await session.DocumentStore.Advanced.AllProjectionProgress(token: ct);
+        return states.FirstOrDefault(s => s.ShardName.StartsWith(readModel + ":", StringComparison.Ordinal))?.Sequence ?? 0;
+    }
+
+    /// <summary>The highest sequence number in the log.</summary>
+    public static async Task<long> LogPositionAsync(IQuerySession session, CancellationToken ct)
+    {
+        var statistics = await session.DocumentStore.Advanced.FetchEventStoreStatistics(token: ct);
+        return statistics.EventSequenceNumber;
+    }
+
+    private static async Task<long> LastSequenceAsync(IQuerySession session, StreamState? state, CancellationToken ct)
+    {
+        if (state is null)
+        {
+            return 0;
+        }
+
+        var last = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey == state.Key && e.Version == state.Version)
+            .Select(e => e.Sequence)
+            .ToListAsync(ct);
+        return last.Count == 0 ? 0 : last[0];
+    }
+
+    /// <summary>The document as JSON with its basis added, so every answer says what it was computed on.</summary>
+    public static IResult WithBasis(HttpContext context, object document, Basis basis)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var node = JsonSerializer.SerializeToNode(document, document.GetType(), options)!.AsObject();
+        node["basis"] = JsonSerializer.SerializeToNode(basis, options);
+        return Results.Json(node, options);
+    }
+}
