@@ -48,24 +48,7 @@ public sealed record TemporalQuery(DateOnly? AsOf, DateTimeOffset? RecordedAsOf,
         IResult? problem = null;
         var asOf = Problems.Date(asOfText, "asOf", ref problem);
         var effectiveAt = Problems.Date(effectiveAtText, "effectiveAt", ref problem);
-        DateTimeOffset? recordedAsOf = null;
-        var recorded = recordedAsOfText ?? "";
-        if (recorded.Length > 0)
-        {
-            if (DateOnly.TryParseExact(recorded, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            {
-                // A bare date means "by the end of that day, UTC".
-                recordedAsOf = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddTicks(-10);
-            }
-            else if (DateTimeOffset.TryParse(recorded, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-            {
-                recordedAsOf = instant.ToUniversalTime();
-            }
-            else
-            {
-                problem ??= Problems.BadQuery("recordedAsOf", $"'{recorded}' is not a timestamp (e.g. 2026-11-28T17:30:00Z) or a date");
-            }
-        }
+        var recordedAsOf = Instant(recordedAsOfText, endOfDay: true, "recordedAsOf", ref problem);
 
         long? position = null;
         var pin = positionText ?? "";
@@ -87,5 +70,31 @@ public sealed record TemporalQuery(DateOnly? AsOf, DateTimeOffset? RecordedAsOf,
         }
 
         return problem is null ? (new TemporalQuery(asOf, recordedAsOf, effectiveAt, position), null) : (null, problem);
+    }
+
+    /// <summary>
+    /// Parses an optional instant: an ISO 8601 timestamp (UTC when it names no offset) or a bare date, which
+    /// means the start of that UTC day, or its end when <paramref name="endOfDay"/>.
+    /// </summary>
+    public static DateTimeOffset? Instant(string? text, bool endOfDay, string parameter, ref IResult? problem)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return endOfDay ? start.AddDays(1).AddTicks(-10) : start;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        {
+            return instant.ToUniversalTime();
+        }
+
+        problem ??= Problems.BadQuery(parameter, $"'{text}' is not a timestamp (e.g. 2026-11-28T17:30:00Z) or a date");
+        return null;
     }
 }

@@ -1,3 +1,5 @@
+using CsvHelper;
+using DealLedger.Api.Audit;
 using DealLedger.Api.Temporal;
 using DealLedger.Projections.Deals;
 using DealLedger.Projections.Estimates;
@@ -7,6 +9,25 @@ using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace DealLedger.Api.Timeline;
+
+/// <summary>One timeline entry, flat for CSV and NDJSON exports.</summary>
+[CsvRecord]
+public sealed partial record TimelineRow(
+    string FactId,
+    string Type,
+    string Subject,
+    long Sequence,
+    DateOnly ReportedOn,
+    string? Effective,
+    DateTimeOffset RecordedAt,
+    string? RecordedBy,
+    string Publisher,
+    string? Title,
+    string? Url,
+    string SourceKind,
+    string? Language,
+    string? Cites,
+    string Summary);
 
 public static class TimelineEndpoint
 {
@@ -20,10 +41,30 @@ public static class TimelineEndpoint
     [ProducesResponseType<Page<TimelineEntry>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> Get(string? from, string? to, string? party, string? cursor, int? limit,
-        string? asOf, string? recordedAsOf, string? effectiveAt, string? position, IQuerySession session, CancellationToken ct)
+        string? asOf, string? recordedAsOf, string? effectiveAt, string? position, string? format,
+        HttpContext context, IQuerySession session, CancellationToken ct)
     {
         var (query, basis, problem) = await FilterAsync(session, from, to, party, asOf, recordedAsOf, effectiveAt, position, ct);
-        return problem ?? await Paging.PageAsync(query!, cursor, limit, basis!, ct);
+        var (exportFormat, formatProblem) = Export.Negotiate(context, format);
+        if ((problem ?? formatProblem) is { } bad)
+        {
+            return bad;
+        }
+
+        // An export is the whole filtered timeline, streamed from the database; JSON is paged.
+        return await Export.RowsAsync(context, exportFormat, Rows(query!, ct), "timeline",
+            () => Paging.PageAsync(query!, cursor, limit, basis!, ct));
+    }
+
+    private static async IAsyncEnumerable<TimelineRow> Rows(IQueryable<TimelineEntry> query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var t in query.ToAsyncEnumerable(ct))
+        {
+            yield return new TimelineRow(t.Id, t.Type, t.Subject, t.Sequence, t.ReportedOn, t.Effective?.Text, t.RecordedAt, t.RecordedBy,
+                t.Source.Publisher, t.Source.Title, t.Source.Url, t.Source.Kind, t.Source.Language,
+                t.Source.Cites.Count == 0 ? null : string.Join("; ", t.Source.Cites.Select(c => c.Publisher)), t.Summary);
+        }
     }
 
     /// <summary>The timeline query for the parameters, in order, and its basis.</summary>

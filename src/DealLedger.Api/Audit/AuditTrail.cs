@@ -1,0 +1,83 @@
+using System.Globalization;
+using DealLedger.Api.Streams;
+using DealLedger.Api.Temporal;
+using DealLedger.Domain.Sources;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace DealLedger.Api.Audit;
+
+/// <summary>A page of the ledger's own audit trail.</summary>
+public sealed record AuditPage(IReadOnlyList<RecordedEvent> Items, string? Next, Basis Basis);
+
+/// <summary>
+/// Every event with its metadata, in log order, a page at a time. Pages end at the log's high-water mark
+/// (the async daemon's "every event below this is committed" mark), never beyond: an event still being
+/// committed with a lower sequence number cannot appear behind a cursor that already passed it, so paging
+/// is stable while writers keep writing.
+/// </summary>
+public static class AuditTrail
+{
+    [WolverineGet("/events", OperationId = "GetEvents")]
+    [Tags("Audit")]
+    [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public static async Task<IResult> Get(string? recordedFrom, string? recordedTo, string? recordedBy, string? type, string? cursor, int? limit,
+        IQuerySession session, CancellationToken ct)
+    {
+        IResult? problem = null;
+        var from = TemporalQuery.Instant(recordedFrom, endOfDay: false, "recordedFrom", ref problem);
+        var to = TemporalQuery.Instant(recordedTo, endOfDay: true, "recordedTo", ref problem);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (limit is < 1 or > Paging.MaxLimit)
+        {
+            return Problems.BadQuery("limit", $"must be between 1 and {Paging.MaxLimit}");
+        }
+
+        long after = 0;
+        if (!string.IsNullOrEmpty(cursor) && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
+        {
+            return Problems.BadQuery("cursor", "is not a cursor this list returned (pass back the 'next' value as it is)");
+        }
+
+        var highWater = await HighWaterMarkAsync(session, ct);
+        var query = session.Events.QueryAllRawEvents().Where(e => e.Sequence > after && e.Sequence <= highWater);
+        if (from is { } start)
+        {
+            query = query.Where(e => e.Timestamp >= start);
+        }
+
+        if (to is { } end)
+        {
+            query = query.Where(e => e.Timestamp <= end);
+        }
+
+        if (!string.IsNullOrEmpty(recordedBy))
+        {
+            query = query.Where(e => e.UserName == recordedBy);
+        }
+
+        if (!string.IsNullOrEmpty(type))
+        {
+            query = query.Where(e => e.EventTypeName == type);
+        }
+
+        var size = limit ?? Paging.DefaultLimit;
+        var events = await query.OrderBy(e => e.Sequence).Take(size + 1).ToListAsync(ct);
+        var page = events.Take(size).Where(e => e.Data is IFact).Select(StreamEvents.ToRecorded).ToList();
+        var next = events.Count > size ? events[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
+        return Results.Ok(new AuditPage(page, next, TemporalQuery.Now.BasisAt(highWater)));
+    }
+
+    /// <summary>The daemon's high-water mark; the log's last sequence when no daemon runs on this database.</summary>
+    private static async Task<long> HighWaterMarkAsync(IQuerySession session, CancellationToken ct)
+    {
+        var states = await session.DocumentStore.Advanced.AllProjectionProgress(token: ct);
+        return states.FirstOrDefault(s => s.ShardName == "HighWaterMark")?.Sequence ?? await TemporalReads.LogPositionAsync(session, ct);
+    }
+}

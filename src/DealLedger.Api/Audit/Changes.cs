@@ -1,0 +1,215 @@
+using CsvHelper;
+using DealLedger.Api.Temporal;
+using DealLedger.Domain.Deals;
+using DealLedger.Domain.Facts;
+using DealLedger.Domain.Relations;
+using DealLedger.Domain.Sources;
+using DealLedger.Projections;
+using DealLedger.Projections.Deals;
+using DealLedger.Projections.Estimates;
+using DealLedger.Projections.Timeline;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace DealLedger.Api.Audit;
+
+/// <summary>One thing that became known in a window of reported dates, flat for CSV.</summary>
+[CsvRecord]
+public sealed partial record ChangeRow(
+    string Subject,
+    string Change,
+    string? Term,
+    string? Before,
+    string? After,
+    string FactId,
+    string Type,
+    DateOnly ReportedOn,
+    string Publisher,
+    string? Title,
+    string? Url,
+    string SourceKind,
+    string Summary);
+
+/// <summary>
+/// What became known between two reported dates: new terms, revised values with before and after, status
+/// changes, new deals and estimates, corroborations, disputes, corrections and retractions.
+/// </summary>
+public static class Changes
+{
+    [WolverineGet("/deals/{slug}/changes", OperationId = "GetDealChanges")]
+    [Tags("Audit")]
+    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static Task<IResult> Deal(string slug, string? from, string? to, string? recordedAsOf, string? position, string? format,
+        HttpContext context, IQuerySession session, CancellationToken ct) =>
+        OneAsync(slug, "deal", from, to, recordedAsOf, position, format, context, session, ct);
+
+    [WolverineGet("/estimates/{slug}/changes", OperationId = "GetEstimateChanges")]
+    [Tags("Audit")]
+    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static Task<IResult> Estimate(string slug, string? from, string? to, string? recordedAsOf, string? position, string? format,
+        HttpContext context, IQuerySession session, CancellationToken ct) =>
+        OneAsync(slug, "estimate", from, to, recordedAsOf, position, format, context, session, ct);
+
+    /// <summary>Changes across the whole ledger in the window (subjects found through the timeline, so it trails writes by a moment).</summary>
+    [WolverineGet("/changes", OperationId = "GetChanges")]
+    [Tags("Audit")]
+    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public static async Task<IResult> All(string? from, string? to, string? recordedAsOf, string? position, string? format,
+        HttpContext context, IQuerySession session, CancellationToken ct)
+    {
+        var (window, problem) = Window(from, to, recordedAsOf, position, context, format);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (start, end, query, exportFormat) = window!.Value;
+        var subjects = await session.Query<TimelineEntry>()
+            .Where(t => t.ReportedOn >= start && t.ReportedOn <= end)
+            .Select(t => t.Subject).Distinct().ToListAsync(ct);
+        var rows = new List<ChangeRow>();
+        foreach (var subject in subjects.Order(StringComparer.Ordinal))
+        {
+            var (events, _, _) = await TemporalReads.StreamAsync(session, subject, query, ct);
+            rows.AddRange(Between(subject, events, start, end));
+        }
+
+        var basis = query.BasisAt(query.Position ?? await TemporalReads.ProgressOfAsync(session, "Timeline", ct));
+        var ordered = rows.OrderBy(r => r.ReportedOn).ThenBy(r => r.Subject, StringComparer.Ordinal).ToList();
+        return await Export.RowsAsync(context, exportFormat, Export.Stream(ordered), $"changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
+            () => Task.FromResult(Results.Json(new { changes = ordered, basis })));
+    }
+
+    private static async Task<IResult> OneAsync(string slug, string kind, string? from, string? to, string? recordedAsOf, string? position,
+        string? format, HttpContext context, IQuerySession session, CancellationToken ct)
+    {
+        var (window, problem) = Window(from, to, recordedAsOf, position, context, format);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (start, end, query, exportFormat) = window!.Value;
+        var (events, basis, exists) = await TemporalReads.StreamAsync(session, slug, query, ct);
+        var isKind = events.Select(e => e.Data).OfType<IFact>().Any(f => FactTypes.Of(f).Stream?.ToString().ToLowerInvariant() == kind);
+        if (!exists || !isKind)
+        {
+            return Problems.NotFound(kind, slug);
+        }
+
+        var rows = Between(slug, events, start, end);
+        return await Export.RowsAsync(context, exportFormat, Export.Stream(rows), $"{slug}-changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
+            () => Task.FromResult(Results.Json(new { changes = rows, basis })));
+    }
+
+    private static ((DateOnly Start, DateOnly End, TemporalQuery Query, Export.Format Format)?, IResult?) Window(string? from, string? to,
+        string? recordedAsOf, string? position, HttpContext context, string? format)
+    {
+        var (query, problem) = TemporalQuery.Parse(null, recordedAsOf, null, position);
+        var start = Problems.Date(from, "from", ref problem) ?? DateOnly.MinValue;
+        var end = Problems.Date(to, "to", ref problem) ?? DateOnly.MaxValue;
+        var (exportFormat, formatProblem) = Export.Negotiate(context, format);
+        problem ??= formatProblem;
+        if (problem is null && start > end)
+        {
+            problem = Problems.BadQuery("to", "must not be before 'from'");
+        }
+
+        return problem is null ? ((start, end, query!, exportFormat), null) : (null, problem);
+    }
+
+    /// <summary>
+    /// Diffs the subject as known just before <paramref name="start"/> with the subject as known on
+    /// <paramref name="end"/>, and lists the facts about facts reported in between.
+    /// </summary>
+    public static List<ChangeRow> Between(string subject, IReadOnlyList<IEvent> events, DateOnly start, DateOnly end)
+    {
+        var before = events.Where(e => Fact(e).ReportedOn < start).ToList();
+        var after = events.Where(e => Fact(e).ReportedOn <= end).ToList();
+        var inWindow = after.Where(e => Fact(e).ReportedOn >= start).ToList();
+        var facts = events.ToDictionary(e => Fact(e).FactId, e => (IFact)e.Data);
+        var rows = new List<ChangeRow>();
+
+        if (inWindow.Any(e => e.Data is DealReported or Domain.Estimates.EstimateReported) && before.Count == 0)
+        {
+            var first = (IFact)inWindow.First(e => e.Data is DealReported or Domain.Estimates.EstimateReported).Data;
+            rows.Add(Row(subject, "reported", null, null, null, first));
+        }
+
+        if (facts.Values.Any(f => FactTypes.Of(f).Stream == StreamKind.Deal))
+        {
+            var was = TemporalReads.FoldDeal(subject, before);
+            var now = TemporalReads.FoldDeal(subject, after);
+            foreach (var (term, current) in now?.Terms ?? [])
+            {
+                var previous = was?.Terms.GetValueOrDefault(term);
+                if (previous?.Value == current.Value || current.Source is null && previous?.Value is null)
+                {
+                    continue;
+                }
+
+                var change = previous?.Value is null ? "new-term" : current.Value is null ? "withdrawn" : term == DealTerms.Status ? "status-changed" : "revised";
+                var because = current.Source?.FactId ?? current.Reports[^1].Source.FactId;
+                rows.Add(Row(subject, change, term, Text(previous?.Value), Text(current.Value), facts[because]));
+            }
+        }
+        else if (facts.Values.Any(f => FactTypes.Of(f).Stream == StreamKind.Estimate))
+        {
+            var was = Fold(subject, before)?.Current;
+            var now = Fold(subject, after);
+            if (now?.Current is { } current && was?.Source.FactId != current.Source.FactId)
+            {
+                rows.Add(Row(subject, was is null ? "new-term" : "revised", now.Metric, was is null ? null : TimelineProjection.Format(was.Value),
+                    TimelineProjection.Format(current.Value), facts[current.Source.FactId]));
+            }
+        }
+
+        foreach (var fact in inWindow.Select(e => (IFact)e.Data))
+        {
+            var change = fact switch
+            {
+                FactCorroborated => "corroborated",
+                FactDisputed => "disputed",
+                FactRetracted => "retracted",
+                DealRelationReported => "relation",
+                DealMilestoneReported => "milestone",
+                DealPartyJoined => "party-joined",
+                Domain.Parties.ExecutiveHired or Domain.Parties.PartyReported => "reported",
+                { Fact.Corrects: not null } => "corrected",
+                _ => null,
+            };
+            if (change is not null)
+            {
+                rows.Add(Row(subject, change, null, null, FactReferences.TargetOf(fact), fact));
+            }
+        }
+
+        return rows.OrderBy(r => r.ReportedOn).ToList();
+    }
+
+    private static EstimateHistory? Fold(string subject, IEnumerable<IEvent> events)
+    {
+        EstimateHistory? history = null;
+        foreach (var e in events)
+        {
+            history = EstimateHistoryProjection.Fold(history, subject, e);
+        }
+
+        return history;
+    }
+
+    private static FactInfo Fact(IEvent e) => ((IFact)e.Data).Fact;
+
+    private static string? Text(TermValue? value) => value is null ? null : Revisions.Describe(value);
+
+    private static ChangeRow Row(string subject, string change, string? term, string? before, string? after, IFact fact) =>
+        new(subject, change, term, before, after, fact.Fact.FactId, FactTypes.Of(fact).Name, fact.Fact.ReportedOn, fact.Fact.Source.Publisher,
+            fact.Fact.Source.Title, fact.Fact.Source.Url, fact.Fact.Source.Kind, TimelineProjection.Describe(fact));
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using CsvHelper;
+using DealLedger.Api.Temporal;
+using DealLedger.Domain.Sources;
+using DealLedger.Projections;
+using DealLedger.Projections.Deals;
+using DealLedger.Projections.Estimates;
+using DealLedger.Projections.Timeline;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace DealLedger.Api.Audit;
+
+/// <summary>
+/// One revision of a deal term or an estimate, flat so it exports as one CSV row: the value, its delta and
+/// ratio to the previous live value where numeric, its status, the source, and the three times with the recorder.
+/// </summary>
+[CsvRecord]
+public sealed partial record RevisionRow(
+    string Subject,
+    string Term,
+    string FactId,
+    string State,
+    bool Current,
+    decimal? Amount,
+    decimal? Max,
+    string? Currency,
+    string? Precision,
+    decimal? Quantity,
+    string? Unit,
+    string? Period,
+    string? Text,
+    decimal? Delta,
+    decimal? Ratio,
+    DateOnly ReportedOn,
+    string? Effective,
+    DateTimeOffset RecordedAt,
+    string? RecordedBy,
+    string Publisher,
+    string? Title,
+    string? Url,
+    string SourceKind,
+    string? Cites,
+    string? CorrectedBy,
+    string? RetractedBy,
+    string? CorroboratedBy,
+    string? DisputedBy);
+
+public static class Revisions
+{
+    /// <summary>Every revision of one term of a deal (total-value, first-year-value, duration, start, capacity, status, exclusivity...).</summary>
+    [WolverineGet("/deals/{slug}/terms/{term}/revisions", OperationId = "GetDealTermRevisions")]
+    [Tags("Audit")]
+    [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<IResult> DealTerm(string slug, string term, string? asOf, string? recordedAsOf, string? effectiveAt,
+        string? position, string? format, HttpContext context, IQuerySession session, CancellationToken ct)
+    {
+        var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
+        var (exportFormat, formatProblem) = Export.Negotiate(context, format);
+        if ((problem ?? formatProblem) is { } bad)
+        {
+            return bad;
+        }
+
+        var (events, basis, exists) = await TemporalReads.StreamAsync(session, slug, query!, ct);
+        var deal = TemporalReads.FoldDeal(slug, events);
+        if (!exists || deal?.Kind is null && deal?.Terms.Count is null or 0)
+        {
+            return Problems.NotFound("deal", slug);
+        }
+
+        if (!deal!.Terms.TryGetValue(term, out var dealTerm))
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, "Unknown term",
+                $"Deal '{slug}' has no report of '{term}' on this basis; its terms: {string.Join(", ", deal.Terms.Keys)}.");
+        }
+
+        var rows = ForDealTerm(deal, dealTerm, Recorders(events));
+        return await Export.RowsAsync(context, exportFormat, Export.Stream(rows), $"{slug}-{term}-revisions",
+            () => Task.FromResult(Results.Json(new { revisions = rows, basis })));
+    }
+
+    /// <summary>Every revision of an estimate, in the same shape as a deal term's.</summary>
+    [WolverineGet("/estimates/{slug}/revisions", OperationId = "GetEstimateRevisions")]
+    [Tags("Audit")]
+    [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<IResult> Estimate(string slug, string? asOf, string? recordedAsOf, string? effectiveAt,
+        string? position, string? format, HttpContext context, IQuerySession session, CancellationToken ct)
+    {
+        var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
+        var (exportFormat, formatProblem) = Export.Negotiate(context, format);
+        if ((problem ?? formatProblem) is { } bad)
+        {
+            return bad;
+        }
+
+        var (events, basis, _) = await TemporalReads.StreamAsync(session, slug, query!, ct);
+        EstimateHistory? history = null;
+        foreach (var e in events)
+        {
+            history = EstimateHistoryProjection.Fold(history, slug, e);
+        }
+
+        if (history?.Party is null)
+        {
+            return Problems.NotFound("estimate", slug);
+        }
+
+        var rows = ForEstimate(history, Recorders(events));
+        return await Export.RowsAsync(context, exportFormat, Export.Stream(rows), $"{slug}-revisions",
+            () => Task.FromResult(Results.Json(new { revisions = rows, basis })));
+    }
+
+    public static IReadOnlyList<RevisionRow> ForDealTerm(DealSummary deal, DealTerm term, IReadOnlyDictionary<string, string?> recorders)
+    {
+        var rows = new List<RevisionRow>();
+        TermValue? previous = null;
+        foreach (var report in term.Reports.OrderBy(r => r.Source.ReportedOn))
+        {
+            var status = deal.Statuses.GetValueOrDefault(report.Source.FactId);
+            var value = report.Value;
+            var (delta, ratio) = Compare(previous, value);
+            rows.Add(Row(deal.Id, term.Term, report.Source, status, report.Source.FactId == term.Source?.FactId, value.Money,
+                value.Quantity, value.Unit, value.Precision, value.Period, value.Text, delta, ratio, recorders));
+            if (status is null || status.State == FactStatus.Live)
+            {
+                previous = value;
+            }
+        }
+
+        return rows;
+    }
+
+    public static IReadOnlyList<RevisionRow> ForEstimate(EstimateHistory history, IReadOnlyDictionary<string, string?> recorders) =>
+        history.Revisions.Select(r => Row(history.Id, history.Metric!, r.Source, history.Statuses.GetValueOrDefault(r.Source.FactId),
+                r.Source.FactId == history.Current?.Source.FactId, r.Value, null, null, r.Value.Precision, r.Horizon, r.Note, r.Delta, r.Ratio,
+                recorders))
+            .ToList();
+
+    /// <summary>Who recorded each fact (the API key's name), from the events' metadata.</summary>
+    public static IReadOnlyDictionary<string, string?> Recorders(IEnumerable<IEvent> events) =>
+        events.Where(e => e.Data is IFact).ToDictionary(e => ((IFact)e.Data).Fact.FactId, e => e.UserName);
+
+    /// <summary>A value as one line of text, for changes and exports.</summary>
+    public static string Describe(TermValue value) => value switch
+    {
+        { Money: { } money } => TimelineProjection.Format(money),
+        { Quantity: { } quantity } => $"{(value.Precision is null or "exact" ? "" : value.Precision + " ")}{quantity.ToString(CultureInfo.InvariantCulture)} {value.Unit}",
+        { Period: { } period } when value.Text is "in-force" or "lifted" => $"{value.Text} ({period.Text})",
+        { Period: { } period } => period.Text,
+        _ => value.Text ?? "",
+    };
+
+    private static (decimal? Delta, decimal? Ratio) Compare(TermValue? previous, TermValue current)
+    {
+        (decimal?, string?) Number(TermValue? v) => v switch
+        {
+            { Money.Amount: { } amount } => (amount, v.Money!.Currency),
+            { Quantity: { } quantity } => (quantity, v.Unit),
+            _ => (null, null),
+        };
+
+        var (before, beforeUnit) = Number(previous);
+        var (after, afterUnit) = Number(current);
+        if (before is null || after is null || beforeUnit != afterUnit)
+        {
+            return (null, null);
+        }
+
+        return (after - before, before == 0 ? null : decimal.Round(after.Value / before.Value, 4));
+    }
+
+    private static RevisionRow Row(string subject, string term, FactRef source, FactStatus? status, bool current, Money? money,
+        decimal? quantity, string? unit, string? precision, Effective? period, string? text, decimal? delta, decimal? ratio,
+        IReadOnlyDictionary<string, string?> recorders) =>
+        new(subject, term, source.FactId, status?.State ?? FactStatus.Live, current,
+            money?.Amount, money?.Max, money?.Currency, precision, quantity, unit, period?.Text, text, delta, ratio,
+            source.ReportedOn, source.Effective?.Text, source.RecordedAt, recorders.GetValueOrDefault(source.FactId),
+            source.Source.Publisher, source.Source.Title, source.Source.Url, source.Source.Kind,
+            source.Source.Cites.Count == 0 ? null : string.Join("; ", source.Source.Cites.Select(c => c.Publisher)),
+            status?.CorrectedBy, status?.RetractedBy,
+            status is null || status.CorroboratedBy.Count == 0 ? null : string.Join("; ", status.CorroboratedBy),
+            status is null || status.DisputedBy.Count == 0 ? null : string.Join("; ", status.DisputedBy));
+}
