@@ -62,6 +62,13 @@ public static class Paging
         return Results.Json(new { items, next, basis }, options);
     }
 
+    /// <summary>The log position a computed list's cursor was issued at, so the next page keeps the same basis.</summary>
+    public static long? PositionOf(string? cursor) =>
+        cursor is { Length: > 1 } && cursor[0] == 't' && cursor.IndexOf('.', StringComparison.Ordinal) is > 1 and var dot
+        && long.TryParse(cursor.AsSpan(1, dot - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p)
+            ? p
+            : null;
+
     private static bool TryReadOffset(string cursor, long position, out int offset)
     {
         offset = 0;

@@ -8,8 +8,11 @@ using Wolverine.Http;
 
 namespace DealLedger.Api.Audit;
 
-/// <summary>A page of the ledger's own audit trail.</summary>
-public sealed record AuditPage(IReadOnlyList<RecordedEvent> Items, string? Next, Basis Basis);
+/// <summary>
+/// A page of the ledger's own audit trail. <see cref="Next"/> is always the cursor to continue from (poll it
+/// for new events); <see cref="AtEnd"/> says the page reached the high-water mark.
+/// </summary>
+public sealed record AuditPage(IReadOnlyList<RecordedEvent> Items, string Next, bool AtEnd, Basis Basis);
 
 /// <summary>
 /// Every event with its metadata, in log order, a page at a time. Pages end at the log's high-water mark
@@ -24,7 +27,7 @@ public static class AuditTrail
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> Get(string? recordedFrom, string? recordedTo, string? recordedBy, string? type, string? cursor, int? limit,
-        IQuerySession session, CancellationToken ct)
+        IQuerySession session, IConfiguration configuration, CancellationToken ct)
     {
         IResult? problem = null;
         var from = TemporalQuery.Instant(recordedFrom, endOfDay: false, "recordedFrom", ref problem);
@@ -45,7 +48,7 @@ public static class AuditTrail
             return Problems.BadQuery("cursor", "is not a cursor this list returned (pass back the 'next' value as it is)");
         }
 
-        var highWater = await HighWaterMarkAsync(session, ct);
+        var highWater = await HighWaterMarkAsync(session, configuration, ct);
         var query = session.Events.QueryAllRawEvents().Where(e => e.Sequence > after && e.Sequence <= highWater);
         if (from is { } start)
         {
@@ -70,14 +73,25 @@ public static class AuditTrail
         var size = limit ?? Paging.DefaultLimit;
         var events = await query.OrderBy(e => e.Sequence).Take(size + 1).ToListAsync(ct);
         var page = events.Take(size).Where(e => e.Data is IFact).Select(StreamEvents.ToRecorded).ToList();
-        var next = events.Count > size ? events[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
-        return Results.Ok(new AuditPage(page, next, TemporalQuery.Now.BasisAt(highWater)));
+        var atEnd = events.Count <= size;
+
+        // At the end every event up to the high-water mark has been seen (filters included), so the next page starts there.
+        var next = atEnd ? Math.Max(after, highWater) : events[size - 1].Sequence;
+        return Results.Ok(new AuditPage(page, next.ToString(CultureInfo.InvariantCulture), atEnd, TemporalQuery.Now.BasisAt(highWater)));
     }
 
-    /// <summary>The daemon's high-water mark; the log's last sequence when no daemon runs on this database.</summary>
-    private static async Task<long> HighWaterMarkAsync(IQuerySession session, CancellationToken ct)
+    /// <summary>
+    /// The daemon's high-water mark (0 until it has computed one). A node configured without a daemon has no
+    /// such mark and reads up to the log's last sequence number: complete, but not stable under concurrent writes.
+    /// </summary>
+    private static async Task<long> HighWaterMarkAsync(IQuerySession session, IConfiguration configuration, CancellationToken ct)
     {
+        if (configuration.GetValue("Projections:DaemonMode", JasperFx.Events.Daemon.DaemonMode.Solo) == JasperFx.Events.Daemon.DaemonMode.Disabled)
+        {
+            return await TemporalReads.LogPositionAsync(session, ct);
+        }
+
         var states = await session.DocumentStore.Advanced.AllProjectionProgress(token: ct);
-        return states.FirstOrDefault(s => s.ShardName == "HighWaterMark")?.Sequence ?? await TemporalReads.LogPositionAsync(session, ct);
+        return states.FirstOrDefault(s => s.ShardName == "HighWaterMark")?.Sequence ?? 0;
     }
 }

@@ -72,6 +72,11 @@ public static class DealEndpoints
 
         if (!temporal!.IsCurrent)
         {
+            if (temporal.Position is null && Paging.PositionOf(cursor) is { } issuedAt)
+            {
+                temporal = temporal with { Position = issuedAt };
+            }
+
             var (deals, basis) = await TemporalReads.AllDealsAsync(session, temporal, null, ct);
             var matching = deals.Where(d => (string.IsNullOrEmpty(party) || d.Parties.Any(p => p.Party == party))
                 && (string.IsNullOrEmpty(kind) || d.Kind == kind) && (string.IsNullOrEmpty(status) || d.Status == status));

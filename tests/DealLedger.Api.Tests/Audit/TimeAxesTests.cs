@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using DealLedger.Testing;
+
+namespace DealLedger.Api.Tests.Audit;
+
+public class TimeAxesTests(ApiFixture api) : ApiTest(api)
+{
+    private const string Deal = "oracle-openai-cloud-2025";
+
+    [Fact]
+    public async Task a_back_filled_2019_fact_shows_as_of_2020_but_not_as_recorded_before_it_was_entered()
+    {
+        (await Api.PostFactAsync(Envelopes.Deal("d", Deal, "2019-03-01"))).EnsureSuccessStatusCode();
+        var beforeBackfill = DateTimeOffset.UtcNow;
+        await Task.Delay(20);
+        (await Api.PostFactAsync(Envelopes.Value("old", Deal, "2019-06-01", 1_000_000_000m))).EnsureSuccessStatusCode();
+
+        var known2020 = await Api.GetJsonAsync($"/deals/{Deal}?asOf=2020-01-01");
+        var recordedBefore = await Api.GetJsonAsync($"/deals/{Deal}?recordedAsOf={Uri.EscapeDataString(beforeBackfill.ToString("O"))}");
+
+        Assert.Equal(1_000_000_000m, (decimal)known2020["terms"]!["total-value"]!["value"]!["money"]!["amount"]!);
+        Assert.Null(recordedBefore["terms"]!["total-value"]);
+        Assert.Equal("2020-01-01", (string?)known2020["basis"]!["asOf"]);
+        Assert.NotNull(recordedBefore["basis"]!["recordedAsOf"]);
+    }
+
+    [Fact]
+    public async Task effective_at_answers_the_state_of_the_world_on_a_date_as_now_known()
+    {
+        await Api.ImportSeedAsync();
+
+        var in2023 = await Api.GetJsonAsync("/deals/microsoft-openai-azure-exclusivity-2019?effectiveAt=2023-06-01");
+        var in2025 = await Api.GetJsonAsync("/deals/microsoft-openai-azure-exclusivity-2019?effectiveAt=2025-06-01");
+
+        Assert.True((bool)in2023["flags"]!["exclusivityInForce"]!);
+        Assert.False((bool)in2025["flags"]!["exclusivityInForce"]!);
+        Assert.Equal("2023-06-01", (string?)in2023["basis"]!["effectiveAt"]);
+    }
+
+    [Fact]
+    public async Task axes_combine_and_a_pinned_position_gives_the_same_answer_after_new_facts_arrive()
+    {
+        await Api.ImportSeedAsync();
+        var first = await Api.GetJsonAsync("/deals/stargate-2025?asOf=2025-12-31&effectiveAt=2025-06-01");
+        var position = (long)first["basis"]!["position"]!;
+        Assert.Equal("announced", (string?)first["status"]);
+
+        (await Api.PostFactAsync(Envelopes.Envelope("revived", "deal.status-changed", "stargate-2025", "2025-10-01",
+            new { status = "signed" }, effective: "2025-05"))).EnsureSuccessStatusCode();
+        var moved = await Api.GetJsonAsync("/deals/stargate-2025?asOf=2025-12-31&effectiveAt=2025-06-01");
+        var pinned = await Api.GetJsonAsync($"/deals/stargate-2025?asOf=2025-12-31&effectiveAt=2025-06-01&position={position}");
+
+        Assert.Equal("signed", (string?)moved["status"]);
+        Assert.True(JsonNode.DeepEquals(first, pinned), $"{first}\n!=\n{pinned}");
+    }
+
+    [Fact]
+    public async Task every_read_states_its_basis_and_lists_parties_and_timeline_honour_the_axes()
+    {
+        await Api.ImportSeedAsync();
+        await Api.CatchUpAsync();
+
+        var deals = await Api.GetJsonAsync("/deals?asOf=2025-09-09&limit=500");
+        Assert.DoesNotContain(deals["items"]!.AsArray(), d => (string?)d!["id"] == Deal);
+        Assert.Contains(deals["items"]!.AsArray(), d => (string?)d!["id"] == "stargate-2025");
+        Assert.NotNull(deals["basis"]!["position"]);
+
+        var openaiThen = await Api.GetJsonAsync("/parties/openai?asOf=2025-08-01");
+        Assert.DoesNotContain(openaiThen["deals"]!.AsArray(), d => (string?)d!["deal"] == Deal);
+        var openaiNow = await Api.GetJsonAsync("/parties/openai");
+        Assert.Contains(openaiNow["deals"]!.AsArray(), d => (string?)d!["deal"] == Deal);
+        Assert.True((long)openaiNow["basis"]!["position"]! > 0);
+
+        var timeline = await Api.GetJsonAsync("/timeline?asOf=2025-03-31&limit=500");
+        Assert.All(timeline["items"]!.AsArray(), t => Assert.True(string.CompareOrdinal((string?)t!["reportedOn"], "2025-03-31") <= 0));
+        Assert.Equal("2025-03-31", (string?)timeline["basis"]!["asOf"]);
+
+        foreach (var url in new[] { "/deals/stargate-2025", "/estimates/openai-cash-burn-2025-2029", "/estimates", "/deals" })
+        {
+            Assert.NotNull((await Api.GetJsonAsync(url))["basis"]?["position"]);
+        }
+    }
+
+    [Theory]
+    [InlineData("/deals/stargate-2025?recordedAsOf=last-tuesday", "recordedAsOf")]
+    [InlineData("/deals/stargate-2025?effectiveAt=2025-02-30", "effectiveAt")]
+    [InlineData("/deals/stargate-2025?position=0", "position")]
+    [InlineData("/deals?position=-4", "position")]
+    [InlineData("/estimates/openai-cash-burn-2025-2029?asOf=1850-01-01", "asOf")]
+    [InlineData("/parties/openai?recordedAsOf=2025-13-01", "recordedAsOf")]
+    [InlineData("/timeline?effectiveAt=soon", "effectiveAt")]
+    public async Task malformed_or_impossible_axis_values_are_a_400_naming_the_parameter(string url, string parameter)
+    {
+        var problem = await Problem.Assert(await Api.Client(withKey: false).GetAsync(url), HttpStatusCode.BadRequest, url);
+
+        Assert.NotNull(problem["errors"]![parameter]);
+    }
+
+    [Fact]
+    public async Task temporal_list_pages_follow_the_pinned_basis()
+    {
+        var file = string.Join('\n', LedgerGenerator.Generate(seed: 11, deals: 12, factsPerDeal: 2).Select(f => f.ToJsonString()));
+        (await Api.ImportAsync(file)).EnsureSuccessStatusCode();
+
+        var seen = new List<string>();
+        var page = await Api.GetJsonAsync("/deals?asOf=2030-01-01&limit=5");
+        seen.AddRange(page["items"]!.AsArray().Select(d => (string)d!["id"]!));
+        (await Api.PostFactAsync(Envelopes.Deal("late", "aaa-late-deal", "2025-01-01"))).EnsureSuccessStatusCode();
+        while ((string?)page["next"] is { } next)
+        {
+            page = await Api.GetJsonAsync($"/deals?asOf=2030-01-01&limit=5&cursor={next}");
+            seen.AddRange(page["items"]!.AsArray().Select(d => (string)d!["id"]!));
+        }
+
+        Assert.Equal(12, seen.Count);
+        Assert.DoesNotContain("aaa-late-deal", seen);
+        Assert.Equal(seen.Order(StringComparer.Ordinal), seen);
+    }
+}
