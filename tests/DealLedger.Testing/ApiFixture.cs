@@ -6,6 +6,7 @@ using JasperFx.CommandLine;
 using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wolverine;
@@ -42,6 +43,7 @@ public sealed class ApiFixture : IAsyncLifetime
         return await AlbaHost.For<Program>(builder =>
         {
             builder.UseEnvironment("Development");
+            builder.UseSolutionRelativeContentRoot("src/DealLedger.Api");
             builder.UseSetting("ConnectionStrings:Marten", _server.ConnectionString);
             builder.UseSetting("Marten:Schema", PostgresServer.SchemaFor(typeof(ApiFixture).Assembly.GetName().Name + "_api"));
             builder.UseSetting("Seed:Enabled", "false");

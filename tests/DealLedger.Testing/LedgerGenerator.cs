@@ -58,5 +58,25 @@ public static class LedgerGenerator
         return facts;
     }
 
+    /// <summary>One deal with <paramref name="facts"/> facts (its report, then revisions of its terms and status).</summary>
+    public static IReadOnlyList<JsonObject> SingleDeal(int seed, string slug, int facts)
+    {
+        var random = new Random(seed);
+        var start = new DateOnly(2020, 1, 1);
+        var list = new List<JsonObject> { Envelopes.Deal($"{slug}-0", slug, Envelopes.Date(start), Publisher(random)) };
+        for (var f = 1; f < facts; f++)
+        {
+            var on = Envelopes.Date(start.AddDays(random.Next(0, 2000)));
+            list.Add(random.Next(4) switch
+            {
+                0 => Envelopes.Envelope($"{slug}-{f}", "deal.status-changed", slug, on, new { status = Statuses[random.Next(Statuses.Length)] }, Publisher(random)),
+                _ => Envelopes.Value($"{slug}-{f}", slug, on, random.Next(1, 500) * 1_000_000_000m, random.Next(3) == 0 ? "first-year" : "total",
+                    Publisher(random)),
+            });
+        }
+
+        return list;
+    }
+
     private static string Publisher(Random random) => Publishers[random.Next(Publishers.Length)];
 }

@@ -3,6 +3,9 @@ using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Aggregation;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten.Events.Aggregation;
 
 namespace DealLedger.Projections.Estimates;
@@ -51,16 +54,32 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
         IncludeType<FactRetracted>();
     }
 
-    public override EstimateHistory? Evolve(EstimateHistory? snapshot, string id, IEvent e) =>
-        snapshot is null && e.Data is not (EstimateReported or EstimateRevised) ? null : Fold(snapshot, id, e);
+    public override (EstimateHistory?, ActionType) DetermineAction(EstimateHistory? snapshot, string identity, IReadOnlyList<IEvent> events) =>
+        snapshot is null && !events.Any(e => e.Data is EstimateReported or EstimateRevised)
+            ? (null, ActionType.Nothing)
+            : (Fold(snapshot, identity, events), ActionType.Store);
 
-    /// <summary>The one fold behind the inline document and every temporal answer; deterministic.</summary>
-    public static EstimateHistory Fold(EstimateHistory? snapshot, string id, IEvent e)
+    /// <summary>
+    /// The one fold behind the inline document, rebuilds and every temporal answer; deterministic. Events are
+    /// applied cheaply and the chain's deltas and current value recomputed once at the end.
+    /// </summary>
+    public static EstimateHistory Fold(EstimateHistory? snapshot, string id, IEnumerable<IEvent> events)
     {
         var history = snapshot ?? new EstimateHistory { Id = id };
+        foreach (var e in events)
+        {
+            Take(history, e);
+        }
+
+        Recompute(history);
+        return history;
+    }
+
+    private static void Take(EstimateHistory history, IEvent e)
+    {
         if (e.Data is not IFact fact)
         {
-            return history;
+            return;
         }
 
         if (fact.Fact.Corrects is { } corrected)
@@ -94,9 +113,6 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
                 status.RetractedBy = fact.Fact.FactId;
                 break;
         }
-
-        Recompute(history);
-        return history;
     }
 
     /// <summary>Keeps the chain in reported-date order: a back-filled older value lands in its place, not at the end.</summary>

@@ -162,8 +162,8 @@ public static class Changes
         }
         else if (facts.Values.Any(f => FactTypes.Of(f).Stream == StreamKind.Estimate))
         {
-            var was = Fold(subject, before)?.Current;
-            var now = Fold(subject, after);
+            var was = TemporalReads.FoldEstimate(subject, before)?.Current;
+            var now = TemporalReads.FoldEstimate(subject, after);
             if (now?.Current is { } current && was?.Source.FactId != current.Source.FactId)
             {
                 rows.Add(Row(subject, was is null ? "new-term" : "revised", now.Metric, was is null ? null : TimelineProjection.Format(was.Value),
@@ -192,17 +192,6 @@ public static class Changes
         }
 
         return rows.OrderBy(r => r.ReportedOn).ToList();
-    }
-
-    private static EstimateHistory? Fold(string subject, IEnumerable<IEvent> events)
-    {
-        EstimateHistory? history = null;
-        foreach (var e in events)
-        {
-            history = EstimateHistoryProjection.Fold(history, subject, e);
-        }
-
-        return history;
     }
 
     private static FactInfo Fact(IEvent e) => ((IFact)e.Data).Fact;

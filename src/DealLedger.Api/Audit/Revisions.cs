@@ -101,13 +101,7 @@ public static class Revisions
         }
 
         var (events, basis, _) = await TemporalReads.StreamAsync(session, slug, query!, ct);
-        EstimateHistory? history = null;
-        foreach (var e in events)
-        {
-            history = EstimateHistoryProjection.Fold(history, slug, e);
-        }
-
-        if (history?.Party is null)
+        if (TemporalReads.FoldEstimate(slug, events) is not { } history)
         {
             return Problems.NotFound("estimate", slug);
         }

@@ -40,18 +40,27 @@ public static class TemporalReads
 
     public static DealSummary? FoldDeal(string slug, IReadOnlyList<IEvent> events)
     {
-        DealSummary? deal = null;
-        foreach (var e in events)
+        if (events.Count == 0)
         {
-            deal = DealSummaryProjection.Fold(deal, slug, e);
+            return null;
         }
 
-        if (deal is not null)
-        {
-            deal.Version = (int)events[^1].Version;
-        }
-
+        var deal = DealSummaryProjection.Fold(null, slug, events);
+        deal.Version = (int)events[^1].Version;
         return deal;
+    }
+
+    /// <summary>The estimate as the events tell it, or null when they hold none of its values.</summary>
+    public static EstimateHistory? FoldEstimate(string slug, IReadOnlyList<IEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return null;
+        }
+
+        var history = EstimateHistoryProjection.Fold(null, slug, events);
+        history.Version = (int)events[^1].Version;
+        return history.Party is null ? null : history;
     }
 
     public static async Task<(EstimateHistory? Estimate, Basis Basis)> EstimateAsync(IQuerySession session, string slug, TemporalQuery query, CancellationToken ct)
@@ -66,18 +75,7 @@ public static class TemporalReads
         }
 
         var (events, basis, _) = await StreamAsync(session, slug, query, ct);
-        EstimateHistory? known = null;
-        foreach (var e in events)
-        {
-            known = EstimateHistoryProjection.Fold(known, slug, e);
-        }
-
-        if (known is not null)
-        {
-            known.Version = (int)events[^1].Version;
-        }
-
-        return (known?.Party is null ? null : known, basis);
+        return (FoldEstimate(slug, events), basis);
     }
 
     /// <summary>Every deal as the basis sees it, folded from the deal streams' events (one pass over the log).</summary>
