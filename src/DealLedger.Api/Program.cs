@@ -40,6 +40,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.Write, policy => policy.RequireAuthenticatedUser())
     .SetFallbackPolicy(readsNeedKey ? new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build() : null);
 
+builder.Services.ConfigureHttpJsonOptions(ResponseJson.Configure);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ErrorHandling>();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
