@@ -2,6 +2,8 @@ using DealLedger.Projections.Deals;
 using DealLedger.Projections.Estimates;
 using DealLedger.Projections.Facts;
 using DealLedger.Projections.Parties;
+using DealLedger.Projections.Commitments;
+using DealLedger.Projections.Sources;
 using DealLedger.Projections.Timeline;
 using JasperFx.Events.Projections;
 using Marten;
@@ -13,7 +15,8 @@ public sealed record ReadModel(
     string Name,
     Type DocumentType,
     ProjectionLifecycle Lifecycle,
-    Func<ProjectionBase> Create);
+    Func<ProjectionBase> Create,
+    uint Version = 1);
 
 /// <summary>
 /// The one place that says which read models exist and how each is kept: inline where a write must be
@@ -31,6 +34,8 @@ public static class ReadModels
         new("EstimateHistory", typeof(EstimateHistory), ProjectionLifecycle.Inline, () => new EstimateHistoryProjection()),
         new("PartyExposure", typeof(PartyExposure), ProjectionLifecycle.Async, () => new PartyExposureProjection()),
         new("Timeline", typeof(TimelineEntry), ProjectionLifecycle.Async, () => new TimelineProjection()),
+        new("SourceScorecard", typeof(SourceScorecard), ProjectionLifecycle.Async, () => new SourceScorecardProjection()),
+        new("CommitmentsByYear", typeof(CommitmentsByYear), ProjectionLifecycle.Async, () => new CommitmentsByYearProjection()),
     ];
 
     public static void Register(StoreOptions options)
@@ -39,6 +44,7 @@ public static class ReadModels
         {
             var projection = model.Create();
             projection.Name = model.Name;
+            projection.Version = model.Version;
             options.Projections.Add((IProjectionSource<IDocumentOperations, IQuerySession>)projection, model.Lifecycle,
                 async => async.BatchSize = DaemonBatchSize);
         }

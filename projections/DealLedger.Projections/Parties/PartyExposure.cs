@@ -104,8 +104,7 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
         return exposure;
     }
 
-    private static bool IsDealFact(object data) =>
-        data is IFact fact && FactTypes.Of(fact).Stream is StreamKind.Deal or null;
+    private static bool IsDealFact(object data) => DealPartiesGrouper.IsDealFact(data);
 
     private static PartyDeal ToPartyDeal(DealSummary summary, string party) => new(
         summary.Id,
@@ -145,49 +144,4 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new CurrencyTotal(g.Key, g.Sum(m => m.Amount!.Value)))
             .ToList();
-
-    /// <summary>Sends each deal event to every party the deal has now, plus any party the event itself names.</summary>
-    private sealed class DealPartiesGrouper : IAggregateGrouper<string>
-    {
-        public async Task Group(IQuerySession session, IReadOnlyList<IEvent> events, IEventGrouping<string> grouping)
-        {
-            var dealEvents = events.Where(e => IsDealFact(e.Data)).ToList();
-            var partyEvents = events.Where(e => e.Data is PartyReported).ToList();
-            foreach (var e in partyEvents)
-            {
-                grouping.AddEvent(e.StreamKey!, e);
-            }
-
-            if (dealEvents.Count == 0)
-            {
-                return;
-            }
-
-            var ids = dealEvents.Select(e => e.StreamKey!).Distinct().ToArray();
-            var summaries = (await session.LoadManyAsync<DealSummary>(ids)).ToDictionary(s => s.Id);
-            foreach (var e in dealEvents)
-            {
-                var parties = new HashSet<string>(StringComparer.Ordinal);
-                if (summaries.TryGetValue(e.StreamKey!, out var summary))
-                {
-                    parties.UnionWith(summary.Parties.Select(p => p.Party));
-                }
-
-                switch (e.Data)
-                {
-                    case DealReported reported:
-                        parties.UnionWith(reported.Parties.Select(p => p.Party));
-                        break;
-                    case DealPartyJoined joined:
-                        parties.Add(joined.Party);
-                        break;
-                }
-
-                foreach (var party in parties)
-                {
-                    grouping.AddEvent(party, e);
-                }
-            }
-        }
-    }
 }
