@@ -5,6 +5,7 @@ public static class Policies
 {
     public const string Write = "write";
     public const string Read = "read";
+    public const string Admin = "admin";
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using DealLedger.Api;
+using DealLedger.Api.Admin;
 using DealLedger.Api.Auth;
 using DealLedger.Api.Hosting;
 using DealLedger.Api.Seed;
@@ -38,12 +39,17 @@ builder.Services.AddAuthentication(ApiKeyHandler.SchemeName)
 var readsNeedKey = builder.Configuration.GetValue<bool>("Auth:RequireKeyForReads");
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.Write, policy => policy.RequireAuthenticatedUser())
+    .AddPolicy(Policies.Admin, policy => policy.RequireRole(Policies.Admin))
     .SetFallbackPolicy(readsNeedKey ? new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build() : null);
 
 builder.Services.ConfigureHttpJsonOptions(ResponseJson.Configure);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ErrorHandling>();
-builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.AddSingleton<ReadModelMonitor>();
+builder.Services.AddSingleton<RebuildCoordinator>();
+builder.Services.AddHealthChecks()
+    .AddCheck<DatabaseHealthCheck>("database")
+    .AddCheck<ReadModelsHealthCheck>("read-models");
 builder.Services.AddOpenApi(OpenApiRequestBodies.Add);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<SeedLoader>();

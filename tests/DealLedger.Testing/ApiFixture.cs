@@ -18,6 +18,7 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string Key = "test-key";
     public const string KeyName = "test";
+    public const string AdminKey = "test-admin-key";
     private readonly PostgresServer _server = new();
 
     public IAlbaHost Host { get; private set; } = null!;
@@ -49,6 +50,10 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("Seed:Enabled", "false");
             builder.UseSetting("Auth:ApiKeys:0:Name", KeyName);
             builder.UseSetting("Auth:ApiKeys:0:Key", Key);
+            builder.UseSetting("Auth:ApiKeys:0:Admin", "false");
+            builder.UseSetting("Auth:ApiKeys:1:Name", "test-admin");
+            builder.UseSetting("Auth:ApiKeys:1:Key", AdminKey);
+            builder.UseSetting("Auth:ApiKeys:1:Admin", "true");
             builder.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
@@ -62,12 +67,14 @@ public sealed class ApiFixture : IAsyncLifetime
         });
     }
 
-    public HttpClient Client(bool withKey = true)
+    public HttpClient Client(bool withKey = true) => Client(withKey ? Key : null);
+
+    public HttpClient Client(string? key)
     {
         var client = Host.Server.CreateClient();
-        if (withKey)
+        if (key is not null)
         {
-            client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
         }
 
         return client;

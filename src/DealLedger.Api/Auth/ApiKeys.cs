@@ -12,6 +12,9 @@ public sealed class ApiKey
 {
     public string Name { get; set; } = "";
     public string Key { get; set; } = "";
+
+    /// <summary>An admin key may also operate the read models (<c>/admin/...</c>).</summary>
+    public bool Admin { get; set; }
 }
 
 public sealed class AuthOptions
@@ -48,9 +51,16 @@ public sealed class ApiKeyHandler(
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, match.Name)], SchemeName);
+        Claim[] claims = match.Admin
+            ? [new Claim(ClaimTypes.Name, match.Name), new Claim(ClaimTypes.Role, Policies.Admin)]
+            : [new Claim(ClaimTypes.Name, match.Name)];
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        await Problems.Status(StatusCodes.Status403Forbidden, "Admin key required",
+            $"The key '{Context.User.Identity?.Name}' may record facts but not operate read models; use an admin key.").ExecuteAsync(Context);
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using DealLedger.Projections;
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace DealLedger.Api.Admin;
+
+/// <summary>Where a read model stands against the log.</summary>
+/// <param name="Position">The last event sequence it has applied (inline models are always at the log's end).</param>
+/// <param name="HighWaterMark">The sequence below which every event is committed.</param>
+/// <param name="LagEvents">Events committed but not yet applied.</param>
+/// <param name="LagSeconds">How long it has been behind without advancing (0 when caught up).</param>
+/// <param name="State">inline, caught-up, catching-up, stalled, rebuilding or failed.</param>
+public sealed record ReadModelState(
+    string Name,
+    uint Version,
+    string Lifecycle,
+    long Position,
+    long HighWaterMark,
+    long LagEvents,
+    double LagSeconds,
+    string State,
+    string? Error);
+
+/// <summary>
+/// Reads every read model's progress against the high-water mark, and remembers when each last advanced, so a
+/// read model that stopped advancing while events are pending (the daemon's silent stall) is reported as
+/// stalled instead of looking healthy.
+/// </summary>
+public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration configuration, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, (long Position, DateTimeOffset Since)> _lastAdvance = new();
+
+    /// <summary>Behind and not advancing for this long means stalled (Projections:StallAfterSeconds, default 60).</summary>
+    public TimeSpan StallAfter => TimeSpan.FromSeconds(configuration.GetValue("Projections:StallAfterSeconds", 60));
+
+    public async Task<IReadOnlyList<ReadModelState>> StatusAsync(Func<string, RebuildJob?> rebuildOf, CancellationToken ct)
+    {
+        var progress = await store.Advanced.AllProjectionProgress(token: ct);
+
+        // Against the log's end, not only the daemon's own mark: a dead daemon stops advancing its mark too.
+        var highWater = Math.Max(progress.FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0,
+            (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber);
+        var now = clock.GetUtcNow();
+        var states = new List<ReadModelState>();
+        foreach (var model in ReadModels.All)
+        {
+            if (model.Lifecycle == ProjectionLifecycle.Inline)
+            {
+                states.Add(new ReadModelState(model.Name, model.Version, "inline", highWater, highWater, 0, 0, "inline", null));
+                continue;
+            }
+
+            var position = progress.FirstOrDefault(p => p.ShardName.StartsWith(model.Name + ":", StringComparison.Ordinal))?.Sequence ?? 0;
+            var last = _lastAdvance.AddOrUpdate(model.Name, (position, now), (_, seen) => seen.Position == position ? seen : (position, now));
+            var lag = Math.Max(0, highWater - position);
+            var behindFor = lag == 0 ? TimeSpan.Zero : now - last.Since;
+            var rebuild = rebuildOf(model.Name);
+            var state = rebuild is { Outcome: RebuildJob.Running } ? "rebuilding"
+                : lag == 0 ? "caught-up"
+                : behindFor >= StallAfter ? "stalled"
+                : "catching-up";
+            states.Add(new ReadModelState(model.Name, model.Version, "async", position, highWater, lag, behindFor.TotalSeconds, state,
+                rebuild is { Outcome: RebuildJob.Failed } ? rebuild.Error : null));
+        }
+
+        return states;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using DealLedger.Projections;
+using JasperFx.Events.Daemon;
+using Marten;
+
+namespace DealLedger.Api.Admin;
+
+/// <summary>A rebuild of one read model from the whole log, and how far it got.</summary>
+public sealed class RebuildJob
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    public Guid Id { get; init; }
+    public string ReadModel { get; init; } = "";
+    public string? RequestedBy { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public string Outcome { get; set; } = Running;
+    public string? Error { get; set; }
+
+    /// <summary>The log position the rebuild runs up to (the high-water mark when it started).</summary>
+    public long Total { get; set; }
+
+    public long Done { get; set; }
+    public double EventsPerSecond { get; set; }
+    public double? EtaSeconds { get; set; }
+
+    internal CancellationTokenSource Cancellation { get; } = new();
+}
+
+/// <summary>
+/// Runs rebuilds in the background through the host's own projection daemon (which pauses the read model's
+/// live shard while it rebuilds and resumes it afterwards), one at a time per read model.
+/// </summary>
+public sealed class RebuildCoordinator(IDocumentStore store, IServiceProvider services, TimeProvider clock, ILogger<RebuildCoordinator> logger)
+{
+    private readonly ConcurrentDictionary<Guid, RebuildJob> _jobs = new();
+    private readonly ConcurrentDictionary<string, RebuildJob> _running = new(StringComparer.Ordinal);
+
+    public RebuildJob? Find(Guid id) => _jobs.GetValueOrDefault(id);
+
+    /// <summary>The running (else the latest) rebuild of a read model.</summary>
+    public RebuildJob? Of(string readModel) =>
+        _running.GetValueOrDefault(readModel) ?? _jobs.Values.Where(j => j.ReadModel == readModel).MaxBy(j => j.StartedAt);
+
+    /// <summary>Starts a rebuild, or returns the one already running for that read model (and false).</summary>
+    public async Task<(RebuildJob Job, bool Started)> StartAsync(string readModel, string? requestedBy, CancellationToken ct)
+    {
+        var job = new RebuildJob { Id = Guid.NewGuid(), ReadModel = readModel, RequestedBy = requestedBy, StartedAt = clock.GetUtcNow() };
+        if (!_running.TryAdd(readModel, job))
+        {
+            return (_running[readModel], false);
+        }
+
+        _jobs[job.Id] = job;
+        job.Total = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
+        _ = Task.Run(() => RunAsync(job), CancellationToken.None);
+        return (job, true);
+    }
+
+    public bool Cancel(RebuildJob job)
+    {
+        if (job.Outcome != RebuildJob.Running)
+        {
+            return false;
+        }
+
+        job.Cancellation.Cancel();
+        return true;
+    }
+
+    /// <summary>Reads the rebuild's progress from the log's progression table.</summary>
+    public async Task RefreshAsync(RebuildJob job, CancellationToken ct)
+    {
+        if (job.Outcome != RebuildJob.Running)
+        {
+            return;
+        }
+
+        var progress = await store.Advanced.AllProjectionProgress(token: ct);
+        job.Done = Math.Min(job.Total, progress.FirstOrDefault(p => p.ShardName.StartsWith(job.ReadModel + ":", StringComparison.Ordinal))?.Sequence ?? 0);
+        var elapsed = (clock.GetUtcNow() - job.StartedAt).TotalSeconds;
+        job.EventsPerSecond = elapsed > 0 ? job.Done / elapsed : 0;
+        job.EtaSeconds = job.EventsPerSecond > 0 ? (job.Total - job.Done) / job.EventsPerSecond : null;
+    }
+
+    private async Task RunAsync(RebuildJob job)
+    {
+        IProjectionDaemon? built = null;
+        try
+        {
+            var daemon = services.GetService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>()?.DaemonForMainDatabase()
+                ?? (built = await store.BuildProjectionDaemonAsync());
+            await daemon.RebuildProjectionAsync(job.ReadModel, TimeSpan.FromHours(6), job.Cancellation.Token);
+            job.Done = job.Total;
+            job.Outcome = RebuildJob.Succeeded;
+        }
+        catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
+        {
+            job.Outcome = RebuildJob.Cancelled;
+        }
+        catch (Exception e)
+        {
+            // Loud: the error (with the failing event where Marten names it) is kept on the job and the status.
+            logger.LogError(e, "Rebuild of {ReadModel} failed", job.ReadModel);
+            job.Outcome = RebuildJob.Failed;
+            job.Error = e.ToString();
+        }
+        finally
+        {
+            job.FinishedAt = clock.GetUtcNow();
+            job.EtaSeconds = null;
+            _running.TryRemove(job.ReadModel, out _);
+            built?.Dispose();
+        }
+    }
+}

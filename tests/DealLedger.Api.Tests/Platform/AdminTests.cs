@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using DealLedger.Testing;
+using Marten.Events.Daemon.Coordination;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DealLedger.Api.Tests.Platform;
+
+public class AdminTests(ApiFixture api) : ApiTest(api)
+{
+    private HttpClient Admin() => Api.Client(ApiFixture.AdminKey);
+
+    [Fact]
+    public async Task read_model_status_needs_an_admin_key()
+    {
+        await Problem.Assert(await Api.Client(withKey: false).GetAsync("/admin/projections"), HttpStatusCode.Unauthorized);
+        await Problem.Assert(await Api.Client().GetAsync("/admin/projections"), HttpStatusCode.Forbidden);
+        await Problem.Assert(await Api.Client().PostAsync("/admin/projections/Timeline/rebuild", null), HttpStatusCode.Forbidden);
+
+        await Api.ImportSeedAsync();
+        await Api.CatchUpAsync();
+        var status = (await (await Admin().GetAsync("/admin/projections")).Content.ReadFromJsonAsync<JsonArray>())!;
+
+        Assert.Equal(["FactIndex", "DealSummary", "EstimateHistory", "PartyExposure", "Timeline", "SourceScorecard", "CommitmentsByYear"],
+            status.Select(s => (string?)s!["name"]));
+        Assert.All(status, s => Assert.True((string?)s!["state"] is "inline" or "caught-up", s.ToJsonString()));
+        Assert.All(status, s => Assert.Equal(0, (long)s!["lagEvents"]!));
+    }
+
+    [Fact]
+    public async Task a_rebuild_runs_in_the_background_one_at_a_time_and_gives_the_same_documents()
+    {
+        var file = string.Join('\n', LedgerGenerator.Generate(seed: 21, deals: 500, factsPerDeal: 10).Select(f => f.ToJsonString()));
+        (await Api.ImportAsync(file)).EnsureSuccessStatusCode();
+        await Api.CatchUpAsync();
+        var before = await Api.GetJsonAsync("/parties/openai");
+
+        var first = await Admin().PostAsync("/admin/projections/PartyExposure/rebuild", null);
+        var second = await Admin().PostAsync("/admin/projections/PartyExposure/rebuild", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        await Problem.Assert(second, HttpStatusCode.Conflict);
+        var location = first.Headers.Location!.ToString();
+        JsonNode job;
+        var polls = 0;
+        do
+        {
+            await Task.Delay(100);
+            job = (await (await Admin().GetAsync(location)).Content.ReadFromJsonAsync<JsonNode>())!;
+        }
+        while ((string?)job["outcome"] == "running" && ++polls < 600);
+
+        Assert.Equal("succeeded", (string?)job["outcome"]);
+        Assert.Equal((long)job["total"]!, (long)job["done"]!);
+        var after = await Api.GetJsonAsync("/parties/openai");
+        before.AsObject().Remove("basis");
+        after.AsObject().Remove("basis");
+        Assert.True(JsonNode.DeepEquals(before, after));
+        await Problem.Assert(await Admin().DeleteAsync(location), HttpStatusCode.Conflict);
+        await Problem.Assert(await Admin().PostAsync("/admin/projections/NoSuchModel/rebuild", null), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task health_reports_a_read_model_that_stopped_advancing_while_events_are_pending()
+    {
+        await using var watcher = await Api.WithSettingsAsync(("Projections:StallAfterSeconds", "0"));
+        var coordinator = Api.Host.Services.GetRequiredService<IProjectionCoordinator>();
+        await coordinator.PauseAsync();
+        try
+        {
+            await Api.ImportSeedAsync();
+            var client = watcher.Server.CreateClient();
+            await client.GetAsync("/health");
+            var health = await client.GetAsync("/health");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            await coordinator.ResumeAsync();
+        }
+
+        await Api.CatchUpAsync();
+        Assert.Equal(HttpStatusCode.OK, (await Api.Client(withKey: false).GetAsync("/health")).StatusCode);
+    }
+}
