@@ -1,0 +1,122 @@
+using System.Globalization;
+using DealLedger.Projections;
+using JasperFx.CommandLine;
+using Marten;
+using Spectre.Console;
+
+namespace DealLedger.Api.Admin;
+
+public sealed class ReadModelsInput : NetCoreInput
+{
+#pragma warning disable CA1051 // the command line binds public fields as its positional arguments
+    [Description("status or rebuild")]
+    public string Action = "status";
+
+    [Description("Read models to rebuild, by name (all when none), rebuilt in catalogue order")]
+    public IEnumerable<string> Names = [];
+#pragma warning restore CA1051
+}
+
+/// <summary>
+/// <c>read-models status</c>: each read model's position against the log, lag and state.
+/// <c>read-models rebuild [name...]</c>: rebuilds with a live progress bar (events done / total, events per
+/// second, time left), one at a time in catalogue order, so a view that reads another (PartyExposure reads
+/// DealSummary) is rebuilt after it. Spectre.Console draws the table and the bars.
+/// </summary>
+[Description("Read models: status, or rebuild with progress", Name = "read-models")]
+public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
+{
+    public ReadModelsCommand()
+    {
+        Usage("Status of every read model, or rebuild all of them").Arguments(x => x.Action);
+        Usage("Rebuild the named read models").Arguments(x => x.Action, x => x.Names);
+    }
+
+    public override async Task<bool> Execute(ReadModelsInput input)
+    {
+        using var host = input.BuildHost();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        switch (input.Action)
+        {
+            case "status":
+                await ShowStatusAsync(host.Services.GetRequiredService<ReadModelMonitor>());
+                return true;
+            case "rebuild":
+                return await RebuildAsync(store, input.Names.ToList());
+            default:
+                AnsiConsole.MarkupLine($"[red]Unknown action '{Markup.Escape(input.Action)}'[/]: use status or rebuild.");
+                return false;
+        }
+    }
+
+    private static async Task ShowStatusAsync(ReadModelMonitor monitor)
+    {
+        var table = new Table().AddColumns("read model", "version", "kept", "position", "high-water mark", "lag (events)", "behind for", "state");
+        foreach (var s in await monitor.StatusAsync(_ => null, CancellationToken.None))
+        {
+            table.AddRow(s.Name, s.Version.ToString(CultureInfo.InvariantCulture), s.Lifecycle, s.Position.ToString("N0", CultureInfo.InvariantCulture),
+                s.HighWaterMark.ToString("N0", CultureInfo.InvariantCulture), s.LagEvents.ToString("N0", CultureInfo.InvariantCulture),
+                $"{s.LagSeconds:0} s", s.State);
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static async Task<bool> RebuildAsync(IDocumentStore store, List<string> names)
+    {
+        var unknown = names.Where(n => ReadModels.All.All(m => m.Name != n)).ToList();
+        if (unknown.Count > 0)
+        {
+            AnsiConsole.MarkupLine($"[red]Unknown read model(s)[/]: {Markup.Escape(string.Join(", ", unknown))}; " +
+                $"known: {string.Join(", ", ReadModels.All.Select(m => m.Name))}");
+            return false;
+        }
+
+        var models = ReadModels.All.Where(m => names.Count == 0 || names.Contains(m.Name)).ToList();
+        var total = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        var ok = true;
+        var summary = new Table().AddColumns("read model", "events", "seconds", "events/s");
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async progress =>
+            {
+                foreach (var model in models)
+                {
+                    var task = progress.AddTask(model.Name, maxValue: Math.Max(1, total));
+                    var started = DateTime.UtcNow;
+                    var rebuild = daemon.RebuildProjectionAsync(model.Name, TimeSpan.FromHours(6), CancellationToken.None);
+                    while (!rebuild.IsCompleted)
+                    {
+                        await Task.WhenAny(rebuild, Task.Delay(250));
+                        var done = (await store.Advanced.AllProjectionProgress())
+                            .FirstOrDefault(p => p.ShardName.StartsWith(model.Name + ":", StringComparison.Ordinal))?.Sequence ?? 0;
+                        var rate = done / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
+                        task.Value = Math.Min(done, total);
+                        task.Description = $"{model.Name} {done:N0}/{total:N0} events, {rate:N0}/s";
+                    }
+
+                    try
+                    {
+                        await rebuild;
+                        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+                        task.Value = task.MaxValue;
+                        task.Description = $"{model.Name} {total:N0} events in {seconds:0.0} s";
+                        summary.AddRow(model.Name, total.ToString("N0", CultureInfo.InvariantCulture), seconds.ToString("0.0", CultureInfo.InvariantCulture),
+                            (total / Math.Max(0.001, seconds)).ToString("N0", CultureInfo.InvariantCulture));
+                    }
+                    catch (Exception e)
+                    {
+                        ok = false;
+                        task.Description = $"[red]{Markup.Escape(model.Name)} failed[/]";
+                        task.StopTask();
+                        AnsiConsole.WriteException(e);
+                        return;
+                    }
+                }
+            });
+        AnsiConsole.Write(summary);
+        return ok;
+    }
+}
