@@ -38,6 +38,13 @@ public static class LedgerStore
             options.Events.MapEventType(type.EventType, type.Name);
         }
 
+        // A projection that cannot apply an event stops (its shard pauses, the status and /health say so with
+        // the event) instead of Marten's continuous default of skipping the event: a skipped event would make
+        // the read model silently differ from a rebuild.
+        options.Projections.Errors.SkipApplyErrors = false;
+        options.Projections.Errors.SkipSerializationErrors = false;
+        options.Projections.Errors.SkipUnknownEvents = false;
+
         ReadModels.Register(options);
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     }

@@ -47,6 +47,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ErrorHandling>();
 builder.Services.AddSingleton<ReadModelMonitor>();
 builder.Services.AddSingleton<RebuildCoordinator>();
+builder.Services.AddHostedService<ReadModelWatch>();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database")
     .AddCheck<ReadModelsHealthCheck>("read-models");
@@ -63,7 +64,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/docs").AllowAnonymous();
-app.MapHealthChecks("/health").AllowAnonymous();
+app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync })
+    .AllowAnonymous();
 app.MapWolverineEndpoints(options => options.RejectUnparseableQueryValues = true);
 
 var exitCode = await app.RunJasperFxCommands(args);

@@ -28,7 +28,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();
-        Host = await StartHostAsync();
+        Host = await StartHostAsync(null);
     }
 
     /// <summary>
@@ -36,9 +36,16 @@ public sealed class ApiFixture : IAsyncLifetime
     /// competes with the main host's).
     /// </summary>
     public Task<IAlbaHost> WithSettingsAsync(params (string Key, string Value)[] settings) =>
-        StartHostAsync([("Projections:DaemonMode", "Disabled"), .. settings]);
+        StartHostAsync(null, [("Projections:DaemonMode", "Disabled"), .. settings]);
 
-    private async Task<IAlbaHost> StartHostAsync(params (string Key, string Value)[] settings)
+    /// <summary>
+    /// An API host of its own (own schema, own daemon) on the same server, with extra services: for tests
+    /// that break things, such as a projection that fails.
+    /// </summary>
+    public Task<IAlbaHost> IsolatedHostAsync(string schema, Action<IServiceCollection> services) =>
+        StartHostAsync(services, ("Marten:Schema", schema));
+
+    private async Task<IAlbaHost> StartHostAsync(Action<IServiceCollection>? extraServices = null, params (string Key, string Value)[] settings)
     {
         JasperFxEnvironment.AutoStartHost = true;
         return await AlbaHost.For<Program>(builder =>
@@ -58,6 +65,7 @@ public sealed class ApiFixture : IAsyncLifetime
             {
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();
+                extraServices?.Invoke(services);
             });
             builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
             foreach (var (key, value) in settings)

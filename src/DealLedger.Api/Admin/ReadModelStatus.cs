@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DealLedger.Projections;
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -25,11 +26,40 @@ public sealed record ReadModelState(
 /// <summary>
 /// Reads every read model's progress against the high-water mark, and remembers when each last advanced, so a
 /// read model that stopped advancing while events are pending (the daemon's silent stall) is reported as
-/// stalled instead of looking healthy.
+/// stalled instead of looking healthy. It also listens to the daemon's shard states: a projection that
+/// stopped on an event is reported as failed, naming the event.
 /// </summary>
-public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration configuration, TimeProvider clock)
+public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration configuration, TimeProvider clock) : IObserver<ShardState>
 {
     private readonly ConcurrentDictionary<string, (long Position, DateTimeOffset Since)> _lastAdvance = new();
+    private readonly ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>Projections that stopped on an event, by read model name, with the event and the error.</summary>
+    public IReadOnlyDictionary<string, string> Failures => _failures;
+
+    public void OnNext(ShardState value)
+    {
+        var name = value.ShardName.Split(':')[0];
+        if (value.Failure is { } failure)
+        {
+            var where = failure.Event is { } e
+                ? $"event {e.EventId} (#{e.Sequence}, {e.EventTypeName} on {e.StreamKey}): "
+                : "";
+            _failures[name] = $"{where}{failure.ExceptionType}: {failure.Message}";
+        }
+        else if (value.Sequence > 0 && value.Exception is null)
+        {
+            _failures.TryRemove(name, out _);
+        }
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void OnCompleted()
+    {
+    }
 
     /// <summary>Behind and not advancing for this long means stalled (Projections:StallAfterSeconds, default 60).</summary>
     public TimeSpan StallAfter => TimeSpan.FromSeconds(configuration.GetValue("Projections:StallAfterSeconds", 60));
@@ -56,12 +86,14 @@ public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration config
             var lag = Math.Max(0, highWater - position);
             var behindFor = lag == 0 ? TimeSpan.Zero : now - last.Since;
             var rebuild = rebuildOf(model.Name);
+            var failure = _failures.GetValueOrDefault(model.Name);
             var state = rebuild is { Outcome: RebuildJob.Running } ? "rebuilding"
+                : failure is not null ? "failed"
                 : lag == 0 ? "caught-up"
                 : behindFor >= StallAfter ? "stalled"
                 : "catching-up";
             states.Add(new ReadModelState(model.Name, model.Version, "async", position, highWater, lag, behindFor.TotalSeconds, state,
-                rebuild is { Outcome: RebuildJob.Failed } ? rebuild.Error : null));
+                failure ?? (rebuild is { Outcome: RebuildJob.Failed } ? rebuild.Error : null)));
         }
 
         return states;

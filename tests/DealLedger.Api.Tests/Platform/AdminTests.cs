@@ -2,7 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using DealLedger.Testing;
+using DealLedger.Domain.Sources;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
 using Marten.Events.Daemon.Coordination;
+using Marten.Events.Projections;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DealLedger.Api.Tests.Platform;
@@ -62,6 +67,31 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task a_projection_that_throws_stops_loudly_naming_the_event_instead_of_skipping_it()
+    {
+        await using var host = await Api.IsolatedHostAsync("test_faulty_projection",
+            services => services.ConfigureMarten(options => options.Projections.Add<FaultyProjection>(ProjectionLifecycle.Async)));
+        await host.ResetAllMartenDataAsync();
+        var client = host.Server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.Key);
+        (await Api.PostFactAsync(Envelopes.Deal("fine", "some-deal", "2025-01-01"), client)).EnsureSuccessStatusCode();
+        var poison = await (await Api.PostFactAsync(Envelopes.Value("poison", "some-deal", "2025-01-02", 1m), client))
+            .Content.ReadFromJsonAsync<JsonNode>();
+
+        JsonNode? report = null;
+        for (var i = 0; i < 100 && (string?)report?["status"] != "Unhealthy"; i++)
+        {
+            await Task.Delay(100);
+            report = JsonNode.Parse(await (await host.Server.CreateClient().GetAsync("/health")).Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal("Unhealthy", (string?)report!["status"]);
+        var description = (string?)report["checks"]![1]!["description"];
+        Assert.Contains("FaultyProjection stopped on event", description);
+        Assert.Contains((string)poison!["eventId"]!, description);
+    }
+
+    [Fact]
     public async Task health_reports_a_read_model_that_stopped_advancing_while_events_are_pending()
     {
         await using var watcher = await Api.WithSettingsAsync(("Projections:StallAfterSeconds", "0"));
@@ -75,7 +105,9 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
             var health = await client.GetAsync("/health");
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-            Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+            var report = JsonNode.Parse(await health.Content.ReadAsStringAsync())!;
+            Assert.Equal("Unhealthy", (string?)report["status"]);
+            Assert.Contains("PartyExposure stalled", (string?)report["checks"]![1]!["description"]);
         }
         finally
         {
@@ -85,4 +117,11 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         await Api.CatchUpAsync();
         Assert.Equal(HttpStatusCode.OK, (await Api.Client(withKey: false).GetAsync("/health")).StatusCode);
     }
+}
+
+/// <summary>A read model with a bug: it cannot handle the fact "poison".</summary>
+public sealed partial class FaultyProjection : EventProjection
+{
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation) =>
+        e.Data is IFact { Fact.FactId: "poison" } ? throw new InvalidOperationException("this read model cannot handle it") : ValueTask.CompletedTask;
 }

@@ -35,6 +35,8 @@ public class PlatformTests(ApiFixture api) : ApiTest(api)
 
         var health = await Api.Client(withKey: false).GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        var report = JsonNode.Parse(await health.Content.ReadAsStringAsync())!;
+        Assert.Equal("Healthy", (string?)report["status"]);
+        Assert.Equal(["database", "read-models"], report["checks"]!.AsArray().Select(c => (string?)c!["name"]));
     }
 }
