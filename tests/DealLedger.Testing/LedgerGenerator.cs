@@ -13,7 +13,9 @@ public static class LedgerGenerator
     private static readonly string[] Publishers = ["WSJ", "Reuters", "The Information", "Bloomberg", "FT"];
     private static readonly string[] Statuses = ["announced", "signed", "in-progress", "stalled", "completed"];
 
-    public static IReadOnlyList<JsonObject> Generate(int seed, int deals, int factsPerDeal, int estimates = 0, int revisionsPerEstimate = 0)
+    /// <param name="relations">Also corroborate (5%) and retract (2%) earlier facts of the same deal.</param>
+    public static IReadOnlyList<JsonObject> Generate(int seed, int deals, int factsPerDeal, int estimates = 0, int revisionsPerEstimate = 0,
+        bool relations = false)
     {
         var random = new Random(seed);
         var facts = new List<JsonObject>();
@@ -25,11 +27,30 @@ public static class LedgerGenerator
             var vendor = PartyNames[(Array.IndexOf(PartyNames, buyer) + 1 + random.Next(PartyNames.Length - 1)) % PartyNames.Length];
             var reported = start.AddDays(random.Next(2000));
             facts.Add(Envelopes.Deal($"{slug}-0", slug, Envelopes.Date(reported), Publisher(random), (buyer, "buyer"), (vendor, "vendor")));
+            var referable = new List<string>();
             for (var f = 1; f < factsPerDeal; f++)
             {
                 // One report in five is back-filled: older than the deal's first report.
                 var on = Envelopes.Date(reported.AddDays(random.Next(5) == 0 ? -random.Next(1, 400) : random.Next(0, 600)));
                 var id = $"{slug}-{f}";
+                var roll = random.Next(100);
+                if (relations && referable.Count > 0 && roll < 7)
+                {
+                    var target = referable[random.Next(referable.Count)];
+                    if (roll < 5)
+                    {
+                        facts.Add(Envelopes.Envelope(id, "fact.corroborated", slug, on, new { factId = target }, Publisher(random)));
+                    }
+                    else
+                    {
+                        referable.Remove(target);
+                        facts.Add(Envelopes.Envelope(id, "fact.retracted", slug, on, new { factId = target, reason = "withdrawn" }, Publisher(random)));
+                    }
+
+                    continue;
+                }
+
+                referable.Add(id);
                 facts.Add(random.Next(10) switch
                 {
                     < 5 => Envelopes.Value(id, slug, on, random.Next(1, 500) * 1_000_000_000m, random.Next(3) == 0 ? "first-year" : "total",
