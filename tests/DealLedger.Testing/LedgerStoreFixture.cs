@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using DealLedger.Api.Facts;
 using DealLedger.Domain.Facts;
 using DealLedger.Projections;
@@ -58,6 +61,28 @@ public sealed class LedgerStoreFixture : IAsyncLifetime
         await daemon.StartAllAsync();
         await Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         await daemon.StopAllAsync();
+    }
+
+    /// <summary>Every document of a read model as normalised JSON (re-encoded, so jsonb key order is no noise), in id order.</summary>
+    public async Task<IReadOnlyList<string>> DocumentsAsync(ReadModel model)
+    {
+        await using var session = Store.QuerySession();
+        var json = await session.AdvancedSql.QueryAsync<string>(
+            $"select data::text from {Schema}.mt_doc_{model.DocumentType.Name.ToLowerInvariant()} order by id", CancellationToken.None);
+        return json.Select(d => JsonSerializer.Serialize(JsonSerializer.Deserialize<JsonElement>(d))).ToList();
+    }
+
+    /// <summary>A read model's document count and a SHA-256 over all its documents.</summary>
+    public async Task<string> HashAsync(ReadModel model)
+    {
+        var documents = await DocumentsAsync(model);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var document in documents)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(document));
+        }
+
+        return $"{documents.Count}:{Convert.ToHexString(hash.GetHashAndReset())}";
     }
 
     public async Task DisposeAsync()

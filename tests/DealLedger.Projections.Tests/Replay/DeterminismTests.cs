@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using DealLedger.Testing;
 using Marten;
 
@@ -41,22 +38,12 @@ public class DeterminismTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         }
     }
 
-    /// <summary>Per read model: document count and a hash over every document's normalised JSON, in id order.</summary>
     private async Task<Dictionary<string, string>> HashesAsync()
     {
-        await using var session = Ledger.Store.QuerySession();
         var hashes = new Dictionary<string, string>();
         foreach (var model in ReadModels.All)
         {
-            var json = await session.AdvancedSql.QueryAsync<string>(
-                $"select data::text from {Ledger.Schema}.mt_doc_{model.DocumentType.Name.ToLowerInvariant()} order by id", CancellationToken.None);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            foreach (var document in json)
-            {
-                hash.AppendData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(JsonSerializer.Deserialize<JsonElement>(document))));
-            }
-
-            hashes[model.Name] = $"{json.Count}:{Convert.ToHexString(hash.GetHashAndReset())}";
+            hashes[model.Name] = await Ledger.HashAsync(model);
         }
 
         return hashes;

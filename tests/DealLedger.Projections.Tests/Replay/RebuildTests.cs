@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Sources;
 using DealLedger.Testing;
@@ -79,22 +78,16 @@ public class RebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         Assert.All(stored, name => Assert.True(FactTypes.ByName.ContainsKey(name), $"'{name}' is not a pinned fact type name"));
     }
 
-    private async Task<Dictionary<string, List<string>>> SnapshotAsync()
+    private async Task<Dictionary<string, IReadOnlyList<string>>> SnapshotAsync()
     {
-        await using var session = Ledger.Store.QuerySession();
-        var snapshot = new Dictionary<string, List<string>>();
+        var snapshot = new Dictionary<string, IReadOnlyList<string>>();
         foreach (var model in ReadModels.All)
         {
-            var json = await session.AdvancedSql.QueryAsync<string>(
-                $"select data::text from {Ledger.Schema}.mt_doc_{model.DocumentType.Name.ToLowerInvariant()} order by id", CancellationToken.None);
-            snapshot[model.Name] = json.Select(Normalise).ToList();
+            snapshot[model.Name] = await Ledger.DocumentsAsync(model);
         }
 
         return snapshot;
     }
-
-    /// <summary>The same document must serialise the same way; re-encoding removes jsonb's key-order noise.</summary>
-    private static string Normalise(string json) => JsonSerializer.Serialize(JsonSerializer.Deserialize<JsonElement>(json));
 }
 
 /// <summary>A read model a later version adds: facts per publisher.</summary>
