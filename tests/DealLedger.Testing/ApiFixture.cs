@@ -25,6 +25,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
+    /// <summary>The run's PostgreSQL server, for hosts and stores of their own.</summary>
+    public string ConnectionString => _server.ConnectionString;
+
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();

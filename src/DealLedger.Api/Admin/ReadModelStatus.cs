@@ -12,6 +12,7 @@ namespace DealLedger.Api.Admin;
 /// <param name="LagEvents">Events committed but not yet applied.</param>
 /// <param name="LagSeconds">How long it has been behind without advancing (0 when caught up).</param>
 /// <param name="State">inline, caught-up, catching-up, stalled, rebuilding or failed.</param>
+/// <param name="RunningHere">For an async read model: whether this node's daemon is the one advancing it.</param>
 public sealed record ReadModelState(
     string Name,
     uint Version,
@@ -21,7 +22,8 @@ public sealed record ReadModelState(
     long LagEvents,
     double LagSeconds,
     string State,
-    string? Error);
+    string? Error,
+    bool? RunningHere = null);
 
 /// <summary>
 /// Reads every read model's progress against the high-water mark, and remembers when each last advanced, so a
@@ -29,13 +31,26 @@ public sealed record ReadModelState(
 /// stalled instead of looking healthy. It also listens to the daemon's shard states: a projection that
 /// stopped on an event is reported as failed, naming the event.
 /// </summary>
-public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration configuration, TimeProvider clock) : IObserver<ShardState>
+public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration configuration, TimeProvider clock, IServiceProvider services)
+    : IObserver<ShardState>
 {
     private readonly ConcurrentDictionary<string, (long Position, DateTimeOffset Since)> _lastAdvance = new();
     private readonly ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
 
     /// <summary>Projections that stopped on an event, by read model name, with the event and the error.</summary>
     public IReadOnlyDictionary<string, string> Failures => _failures;
+
+    /// <summary>The read models this node's daemon is running now (null when this node runs no daemon).</summary>
+    private HashSet<string>? RunningHere()
+    {
+        if (services.GetService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>() is not { } coordinator)
+        {
+            return null;
+        }
+
+        var daemon = coordinator.DaemonForMainDatabase();
+        return daemon.CurrentAgents().Where(a => a.Status == JasperFx.AgentStatus.Running).Select(a => a.Name.Name).ToHashSet(StringComparer.Ordinal);
+    }
 
     public void OnNext(ShardState value)
     {
@@ -72,6 +87,7 @@ public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration config
         var highWater = Math.Max(progress.FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0,
             (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber);
         var now = clock.GetUtcNow();
+        var here = RunningHere();
         var states = new List<ReadModelState>();
         foreach (var model in ReadModels.All)
         {
@@ -93,7 +109,7 @@ public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration config
                 : behindFor >= StallAfter ? "stalled"
                 : "catching-up";
             states.Add(new ReadModelState(model.Name, model.Version, "async", position, highWater, lag, behindFor.TotalSeconds, state,
-                failure ?? (rebuild is { Outcome: RebuildJob.Failed } ? rebuild.Error : null)));
+                failure ?? (rebuild is { Outcome: RebuildJob.Failed } ? rebuild.Error : null), here?.Contains(model.Name)));
         }
 
         return states;

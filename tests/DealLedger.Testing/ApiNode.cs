@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace DealLedger.Testing;
+
+/// <summary>
+/// The API in a process of its own on a loopback port, as one node of a deployment: for tests of what only
+/// separate processes show (leader election, SIGKILL).
+/// </summary>
+public sealed class ApiNode : IAsyncDisposable
+{
+    public const string Key = "node-admin-key";
+    private readonly Process _process;
+
+    private ApiNode(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+    }
+
+    public int Port { get; }
+
+    public HttpClient Client { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<ApiNode> StartAsync(string connectionString, string schema, params (string Key, string Value)[] settings)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DealLedger.Api.dll"), "--urls", $"http://127.0.0.1:{port}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+            Environment =
+            {
+                ["ConnectionStrings__Marten"] = connectionString,
+                ["Marten__Schema"] = schema,
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Auth__ApiKeys__0__Name"] = $"node-{port}",
+                ["Auth__ApiKeys__0__Key"] = Key,
+                ["Auth__ApiKeys__0__Admin"] = "true",
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+        };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var node = new ApiNode(process, port);
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the API node exited with {process.ExitCode}");
+            }
+
+            try
+            {
+                if ((await node.Client.GetAsync("/openapi/v1.json")).IsSuccessStatusCode)
+                {
+                    return node;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        await node.DisposeAsync();
+        throw new TimeoutException("the API node did not start within 90 s");
+    }
+
+    /// <summary>SIGKILL: the node gets no chance to clean up, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        Client.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
