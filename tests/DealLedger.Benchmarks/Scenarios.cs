@@ -21,6 +21,7 @@ public static class Scenarios
         {
             ["B1"] = ImportVersusCopyAsync,
             ["B6"] = TemporalReadVersusSmallDealAsync,
+            ["B7"] = Replay.RebuildVersusHandWrittenAsync,
         };
 
     /// <summary>
