@@ -22,8 +22,10 @@ public sealed record FactRef(
         new(e.Timestamp.Ticks - (e.Timestamp.Ticks % 10), e.Timestamp.Offset);
 
     /// <summary>
-    /// The rule for "which of two reports of the same thing is current": the later reported date wins; on the
-    /// same date the later recorded one (folds see events in log order, so "later" is simply "this one").
+    /// <see cref="CurrentValueRule"/> for two reports seen in log order: the later reported date wins, then
+    /// the higher-ranked source kind, then this one (the later recorded).
     /// </summary>
-    public bool Supersedes(FactRef? current) => current is null || ReportedOn >= current.ReportedOn;
+    public bool Supersedes(FactRef? current) =>
+        current is null || ReportedOn > current.ReportedOn
+        || (ReportedOn == current.ReportedOn && CurrentValueRule.Rank(Source.Kind) >= CurrentValueRule.Rank(current.Source.Kind));
 }

@@ -1,5 +1,3 @@
-using JasperFx;
-using Marten.Exceptions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace DealLedger.Api;
@@ -14,9 +12,7 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
     {
         var (status, title) = exception switch
         {
-            ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
-                or JasperFx.Events.ExistingStreamIdCollisionException or DocumentAlreadyExistsException =>
-                (StatusCodes.Status409Conflict, "Conflict"),
+            _ when Facts.FactLedger.IsWriteCollision(exception) => (StatusCodes.Status409Conflict, "Conflict"),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed request"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),

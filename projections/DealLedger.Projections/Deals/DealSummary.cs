@@ -35,7 +35,11 @@ public sealed class DealSummary : IRevisioned
 
     public List<DealPartyView> Parties { get; set; } = [];
     public SortedDictionary<string, DealTerm> Terms { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The current report of each milestone (live reports only, by <see cref="CurrentValueRule"/>).</summary>
     public List<DealMilestoneView> Milestones { get; set; } = [];
+
+    /// <summary>Every milestone report, in log order, so a retraction can fall back to an older one.</summary>
+    public List<DealMilestoneView> MilestoneReports { get; set; } = [];
     public List<DealRelationView> Relations { get; set; } = [];
     public List<DealDisputeView> Disputes { get; set; } = [];
 
@@ -55,7 +59,11 @@ public sealed class DealSummary : IRevisioned
 public sealed record DealPartyView(string Party, string Role, FactRef Source);
 
 /// <summary>A term's value, of whichever shape the term has: money, a quantity with unit, a period or a word.</summary>
-public sealed record TermValue(Money? Money, decimal? Quantity, string? Unit, string? Precision, Effective? Period, string? Text);
+public sealed record TermValue(Money? Money, decimal? Quantity, string? Unit, string? Precision, Effective? Period, string? Text)
+{
+    /// <summary>The same value: for money, the same amount, currency and precision, whatever note came with it.</summary>
+    public bool SameAs(TermValue? other) => other is not null && (Money is not null ? Money == other.Money : this == other);
+}
 
 /// <summary>One report of a term: the value and the fact it came from. Its status, if any, is in <see cref="DealSummary.Statuses"/>.</summary>
 public sealed record TermReport(TermValue Value, FactRef Source);
@@ -197,6 +205,13 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             Recompute(deal, term);
         }
 
+        deal.Milestones = deal.MilestoneReports
+            .Where(m => CurrentValueRule.IsLive(deal.Statuses, m.Source.FactId))
+            .GroupBy(m => m.Milestone, StringComparer.Ordinal)
+            .Select(g => CurrentValueRule.Pick(g, m => m.Source)!)
+            .OrderBy(m => m.Milestone, StringComparer.Ordinal)
+            .ToList();
+
         deal.Status = deal.Terms.GetValueOrDefault(DealTerms.Status)?.Value?.Text;
         deal.Flags.ExclusivityInForce = deal.Terms.GetValueOrDefault(DealTerms.Exclusivity)?.Value?.Text switch
         {
@@ -241,12 +256,7 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
                 AddParty(deal, joined.Party, joined.Role, source);
                 break;
             case DealMilestoneReported milestone:
-                deal.Milestones.RemoveAll(m => m.Milestone == milestone.Milestone && source.Supersedes(m.Source));
-                if (deal.Milestones.All(m => m.Milestone != milestone.Milestone))
-                {
-                    deal.Milestones.Add(new DealMilestoneView(milestone.Milestone, milestone.Description, milestone.Expected, source));
-                }
-
+                deal.MilestoneReports.Add(new DealMilestoneView(milestone.Milestone, milestone.Description, milestone.Expected, source));
                 break;
             case DealRelationReported relation:
                 deal.Relations.Add(new DealRelationView(relation.Relation, relation.Target, relation.Description, source, false, FactStatus.Live));
@@ -320,7 +330,7 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
         }
     }
 
-    /// <summary>After a fact about <paramref name="factId"/>, update the relation and milestone views it feeds.</summary>
+    /// <summary>After a fact about <paramref name="factId"/>, update the relation view it feeds.</summary>
     private static void RefreshViews(DealSummary deal, string factId)
     {
         var status = deal.Statuses.GetValueOrDefault(factId);
@@ -329,10 +339,6 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
                 ? r with { Disputed = status.DisputedBy.Count > 0, State = status.State }
                 : r)
             .ToList();
-        if (status?.State == FactStatus.Retracted)
-        {
-            deal.Milestones.RemoveAll(m => m.Source.FactId == factId);
-        }
     }
 
     /// <summary>Applies <see cref="CurrentValueRule"/> to a term and finds who reported its value and who disagrees.</summary>
@@ -344,7 +350,7 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
         term.Source = current?.Source;
         term.ReportedBy = current is null
             ? []
-            : live.Where(r => r.Value == current.Value)
+            : live.Where(r => r.Value.SameAs(current.Value))
                 .OrderBy(r => r.Source.ReportedOn)
                 .SelectMany(r => (IEnumerable<string>)[r.Source.Source.Publisher, .. deal.Statuses.GetValueOrDefault(r.Source.FactId)?.CorroboratedBy ?? []])
                 .Distinct()
@@ -360,7 +366,7 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             .Select(g => CurrentValueRule.Pick(g, r => r.Source)!)
             .Where(r => CurrentValueRule.Overlap(r.Source.Effective, current.Source.Effective))
             .ToList();
-        if (views.Any(v => v.Value != current.Value))
+        if (views.Any(v => !v.Value.SameAs(current.Value)))
         {
             term.Conflicts = views.OrderBy(v => v.Source.ReportedOn).ThenBy(v => v.Source.Source.Publisher, StringComparer.Ordinal).ToList();
         }

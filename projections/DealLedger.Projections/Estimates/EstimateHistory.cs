@@ -20,6 +20,10 @@ public sealed class EstimateHistory : IRevisioned
     public string? Party { get; set; }
     public string? Metric { get; set; }
     public Effective? Horizon { get; set; }
+
+    /// <summary>The horizon stated last in log order: a revision that states none keeps this one.</summary>
+    public Effective? StatedHorizon { get; set; }
+
     public EstimateRevision? Current { get; set; }
     public List<EstimateRevision> Revisions { get; set; } = [];
 
@@ -94,11 +98,12 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
             case EstimateReported reported:
                 history.Party = reported.Party;
                 history.Metric = reported.Metric;
-                history.Horizon = reported.Horizon;
+                history.StatedHorizon = reported.Horizon;
                 Insert(history, new EstimateRevision(reported.Value, reported.Horizon, null, null, null, reported.Note, FactRef.Of(reported, e)));
                 break;
             case EstimateRevised revised:
-                var horizon = revised.Horizon ?? history.Horizon ?? new Effective("unknown", null, null, true);
+                var horizon = revised.Horizon ?? history.StatedHorizon ?? new Effective("unknown", null, null, true);
+                history.StatedHorizon = horizon;
                 Insert(history, new EstimateRevision(revised.Value, horizon, null, null, revised.StatedChange, revised.Note, FactRef.Of(revised, e)));
                 break;
             case FactCorroborated corroborated:
@@ -144,7 +149,7 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
         var live = history.Revisions.Where(r => CurrentValueRule.IsLive(history.Statuses, r.Source.FactId))
             .OrderBy(r => r.Source.RecordedAt);
         history.Current = CurrentValueRule.Pick(live, r => r.Source);
-        history.Horizon = history.Current?.Horizon ?? history.Horizon;
+        history.Horizon = history.Current?.Horizon ?? history.StatedHorizon;
     }
 
     private static FactStatus StatusOf(EstimateHistory history, string factId)

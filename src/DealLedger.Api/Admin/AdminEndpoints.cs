@@ -34,6 +34,14 @@ public static class AdminEndpoints
                 $"No read model '{name}'; known: {string.Join(", ", ReadModels.All.Select(m => m.Name))}.");
         }
 
+        if (model.Lifecycle == JasperFx.Events.Projections.ProjectionLifecycle.Inline)
+        {
+            // Rebuilding an inline read model while the API takes writes would race them (the fact index is the
+            // idempotency key): those are rebuilt with the CLI while the API is stopped.
+            return Problems.Status(StatusCodes.Status409Conflict, "Inline read model",
+                $"'{name}' is written with every fact; rebuild it with `read-models rebuild {name}` while the API is stopped.");
+        }
+
         var (job, started) = await rebuilds.StartAsync(model.Name, context.User.Identity?.Name, ct);
         return started
             ? Results.Accepted($"/admin/rebuilds/{job.Id}", job)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DealLedger.Api.Temporal;
 using DealLedger.Projections;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -83,9 +84,10 @@ public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration config
     {
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
 
-        // Against the log's end, not only the daemon's own mark: a dead daemon stops advancing its mark too.
+        // Against the last committed event, not only the daemon's own mark: a dead daemon stops advancing its mark too.
+        await using var session = store.QuerySession();
         var highWater = Math.Max(progress.FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0,
-            (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber);
+            await TemporalReads.LogPositionAsync(session, ct));
         var now = clock.GetUtcNow();
         var here = RunningHere();
         var states = new List<ReadModelState>();

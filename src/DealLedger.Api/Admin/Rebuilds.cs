@@ -49,14 +49,19 @@ public sealed class RebuildCoordinator(IDocumentStore store, IServiceProvider se
     /// <summary>Starts a rebuild, or returns the one already running for that read model (and false).</summary>
     public async Task<(RebuildJob Job, bool Started)> StartAsync(string readModel, string? requestedBy, CancellationToken ct)
     {
-        var job = new RebuildJob { Id = Guid.NewGuid(), ReadModel = readModel, RequestedBy = requestedBy, StartedAt = clock.GetUtcNow() };
+        long total;
+        await using (var session = store.QuerySession())
+        {
+            total = await Temporal.TemporalReads.LogPositionAsync(session, ct);
+        }
+
+        var job = new RebuildJob { Id = Guid.NewGuid(), ReadModel = readModel, RequestedBy = requestedBy, StartedAt = clock.GetUtcNow(), Total = total };
         if (!_running.TryAdd(readModel, job))
         {
             return (_running[readModel], false);
         }
 
         _jobs[job.Id] = job;
-        job.Total = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
         _ = Task.Run(() => RunAsync(job), CancellationToken.None);
         return (job, true);
     }

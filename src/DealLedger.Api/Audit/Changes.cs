@@ -150,7 +150,7 @@ public static class Changes
             foreach (var (term, current) in now?.Terms ?? [])
             {
                 var previous = was?.Terms.GetValueOrDefault(term);
-                if (previous?.Value == current.Value || current.Source is null && previous?.Value is null)
+                if ((previous?.Value is { } earlier && earlier.SameAs(current.Value)) || (current.Source is null && previous?.Value is null))
                 {
                     continue;
                 }

@@ -262,7 +262,8 @@ public static class FactLedger
         recorded.GetType() == incoming.GetType()
         && JsonSerializer.Serialize(recorded, recorded.GetType(), Canonical) == JsonSerializer.Serialize(incoming, incoming.GetType(), Canonical);
 
-    private static bool IsWriteCollision(Exception e) =>
+    /// <summary>The exceptions a write that lost a race at commit ends with.</summary>
+    public static bool IsWriteCollision(Exception e) =>
         e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
             or JasperFx.Events.ExistingStreamIdCollisionException or DocumentAlreadyExistsException;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DealLedger.Domain.Facts;
+using DealLedger.Domain.Sources;
 using DealLedger.Projections.Deals;
 using DealLedger.Projections.Estimates;
 using JasperFx.Events;
@@ -35,7 +37,10 @@ public static class TemporalReads
         }
 
         var (events, basis, _) = await StreamAsync(session, slug, query, ct);
-        return (FoldDeal(slug, events), basis);
+
+        // An estimate or party slug is not a deal, whatever facts about facts its stream holds.
+        var isDeal = events.Any(e => e.Data is IFact fact && FactTypes.Of(fact).Stream == StreamKind.Deal);
+        return (isDeal ? FoldDeal(slug, events) : null, basis);
     }
 
     public static DealSummary? FoldDeal(string slug, IReadOnlyList<IEvent> events)
@@ -95,7 +100,9 @@ public static class TemporalReads
             .GroupBy(e => e.StreamKey!)
             .Select(g => FoldDeal(g.Key, g.ToList())!)
             .ToList();
-        var position = query.Position ?? await LogPositionAsync(session, ct);
+
+        // The position is the last event this answer read, so the same position asks the same question.
+        var position = query.Position ?? (events.Count == 0 ? 0 : events[^1].Sequence);
         return (deals, query.BasisAt(position));
     }
 
@@ -106,11 +113,14 @@ public static class TemporalReads
         return states.FirstOrDefault(s => s.ShardName.StartsWith(readModel + ":", StringComparison.Ordinal))?.Sequence ?? 0;
     }
 
-    /// <summary>The highest sequence number in the log.</summary>
+    /// <summary>
+    /// The highest sequence number of a committed event. (The sequence's own counter is not: a lost race or a
+    /// rejected import consumes numbers that never appear in the log.)
+    /// </summary>
     public static async Task<long> LogPositionAsync(IQuerySession session, CancellationToken ct)
     {
-        var statistics = await session.DocumentStore.Advanced.FetchEventStoreStatistics(token: ct);
-        return statistics.EventSequenceNumber;
+        var last = await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).Select(e => e.Sequence).Take(1).ToListAsync(ct);
+        return last.Count == 0 ? 0 : last[0];
     }
 
     private static async Task<long> LastSequenceAsync(IQuerySession session, StreamState? state, CancellationToken ct)

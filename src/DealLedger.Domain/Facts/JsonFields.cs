@@ -41,7 +41,25 @@ public sealed partial class JsonFields
             return null;
         }
 
-        var text = value.GetString()!.Trim();
+        string text;
+        try
+        {
+            text = value.GetString()!.Trim();
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone UTF-16 surrogate ("\ud800") is valid JSON but not text.
+            Error(name, "is not valid text (it contains an unpaired surrogate escape)");
+            return null;
+        }
+
+        if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            // PostgreSQL's jsonb cannot store \u0000, and other control characters are never meant in a fact.
+            Error(name, "must not contain control characters");
+            return null;
+        }
+
         if (text.Length == 0)
         {
             if (required)

@@ -82,6 +82,16 @@ public class TimeAxesTests(ApiFixture api) : ApiTest(api)
         }
     }
 
+    [Fact]
+    public async Task a_temporal_deal_read_of_an_estimate_or_party_slug_is_a_404()
+    {
+        await Api.ImportSeedAsync();
+
+        await Problem.Assert(await Api.Client(withKey: false).GetAsync("/deals/openai-cash-burn-2025-2029?asOf=2026-01-01"), HttpStatusCode.NotFound);
+        await Problem.Assert(await Api.Client(withKey: false).GetAsync("/deals/openai?effectiveAt=2026-01-01"), HttpStatusCode.NotFound);
+        await Problem.Assert(await Api.Client(withKey: false).GetAsync("/estimates/stargate-2025?asOf=2026-01-01"), HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("/deals/stargate-2025?recordedAsOf=last-tuesday", "recordedAsOf")]
     [InlineData("/deals/stargate-2025?effectiveAt=2025-02-30", "effectiveAt")]

@@ -64,6 +64,7 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         Assert.True(JsonNode.DeepEquals(before, after));
         await Problem.Assert(await Admin().DeleteAsync(location), HttpStatusCode.Conflict);
         await Problem.Assert(await Admin().PostAsync("/admin/projections/NoSuchModel/rebuild", null), HttpStatusCode.NotFound);
+        await Problem.Assert(await Admin().PostAsync("/admin/projections/FactIndex/rebuild", null), HttpStatusCode.Conflict);
     }
 
     [Fact]

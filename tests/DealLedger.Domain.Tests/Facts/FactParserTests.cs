@@ -62,6 +62,7 @@ public class FactParserTests
         { "range without max", f => f["data"]!["value"]!["precision"] = "range", "data.value.max" },
         { "undisclosed with an amount", f => f["data"]!["value"]!["precision"] = "undisclosed", "data.value.amount" },
         { "url not http", f => f["source"]!["url"] = "ftp://x", "source.url" },
+        { "NUL character", f => f["source"]!["title"] = "a\u0000b", "source.title" },
     };
 
     [Theory]
@@ -75,6 +76,17 @@ public class FactParserTests
 
         Assert.Null(fact);
         Assert.True(errors.Any(e => e.Field == field), $"{because}: expected an error on '{field}', got {string.Join("; ", errors)}");
+    }
+
+    [Fact]
+    public void an_unpaired_surrogate_is_a_field_error_not_a_crash()
+    {
+        var json = Valid().ToJsonString().Replace("Oracle contract", "\\ud800", StringComparison.Ordinal);
+
+        var (fact, errors) = FactParser.Parse(JsonDocument.Parse(json).RootElement, Today);
+
+        Assert.Null(fact);
+        Assert.Contains(errors, e => e.Field == "source.title");
     }
 
     [Fact]

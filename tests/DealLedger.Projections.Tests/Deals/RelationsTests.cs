@@ -124,6 +124,22 @@ public class RelationsTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         Assert.Equal(85_000_000_000m, history.Revisions[2].Delta);
     }
 
+    [Fact]
+    public async Task an_estimate_correction_replaces_the_value_and_keeps_the_corrected_one_marked()
+    {
+        const string Burn = "openai-cash-burn-2025-2029";
+        await Record(
+            Envelopes.Estimate("early", Burn, "2025-04-01", 35_000_000_000m, first: true),
+            Envelopes.Estimate("late", Burn, "2025-09-05", 115_000_000_000m, first: false),
+            Corrects(Envelopes.Estimate("late-fix", Burn, "2025-09-06", 110_000_000_000m, first: false), "late"));
+
+        var history = await Load<EstimateHistory>(Burn);
+
+        Assert.Equal("late-fix", history.Current!.Source.FactId);
+        Assert.Equal(FactStatus.Corrected, history.Statuses["late"].State);
+        Assert.Equal(75_000_000_000m, history.Current.Delta);
+    }
+
     private static System.Text.Json.Nodes.JsonObject Corrects(System.Text.Json.Nodes.JsonObject fact, string factId)
     {
         fact["corrects"] = factId;
