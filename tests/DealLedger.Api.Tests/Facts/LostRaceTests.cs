@@ -40,6 +40,21 @@ public class LostRaceTests(ApiFixture api) : ApiTest(api)
         Assert.Equal(2, await Api.EventCountAsync());
     }
 
+    [Fact]
+    public async Task the_same_fact_id_recorded_meanwhile_on_another_subject_is_a_conflict_not_a_second_copy()
+    {
+        (await Api.PostFactAsync(Envelopes.Deal("d1", Deal, "2025-01-21"))).EnsureSuccessStatusCode();
+        (await Api.PostFactAsync(Envelopes.Deal("d2", "other-deal", "2025-01-21"))).EnsureSuccessStatusCode();
+        var here = Envelopes.Parse(Envelopes.Value("shared-id", Deal, "2025-01-21", 1m));
+        var there = Envelopes.Parse(Envelopes.Value("shared-id", "other-deal", "2025-01-21", 1m));
+
+        await using var session = Api.Store.LightweightSession(new SessionOptions { Listeners = { new CommitFirst(Api.Store, there) } });
+        var outcome = await FactLedger.RecordAsync(session, here, ifMatch: null, CancellationToken.None);
+
+        Assert.IsType<RecordOutcome.Conflict>(outcome);
+        Assert.Equal(3, await Api.EventCountAsync());
+    }
+
     /// <summary>Just before the session commits, another writer records a fact on the same deal.</summary>
     private sealed class CommitFirst(IDocumentStore store, Domain.Facts.ParsedFact other) : DocumentSessionListenerBase
     {
