@@ -24,6 +24,10 @@ public sealed record ReadModel(
 /// </summary>
 public static class ReadModels
 {
+    /// <summary>How far a read model has read the log, from Marten's progression rows (0 before its first run).</summary>
+    public static long ProgressOf(IEnumerable<JasperFx.Events.Projections.ShardState> progress, string readModel) =>
+        progress.FirstOrDefault(p => p.ShardName.StartsWith(readModel + ":", StringComparison.Ordinal))?.Sequence ?? 0;
+
     /// <summary>Daemon batch size for async runs and rebuilds: 5,000 measured ~4-8x faster rebuilds here than the default.</summary>
     public const int DaemonBatchSize = 5_000;
 

@@ -99,7 +99,7 @@ public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration config
                 continue;
             }
 
-            var position = progress.FirstOrDefault(p => p.ShardName.StartsWith(model.Name + ":", StringComparison.Ordinal))?.Sequence ?? 0;
+            var position = ReadModels.ProgressOf(progress, model.Name);
             var last = _lastAdvance.AddOrUpdate(model.Name, (position, now), (_, seen) => seen.Position == position ? seen : (position, now));
             var lag = Math.Max(0, highWater - position);
             var behindFor = lag == 0 ? TimeSpan.Zero : now - last.Since;

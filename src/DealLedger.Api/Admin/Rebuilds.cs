@@ -86,7 +86,7 @@ public sealed class RebuildCoordinator(IDocumentStore store, IServiceProvider se
         }
 
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
-        job.Done = Math.Min(job.Total, progress.FirstOrDefault(p => p.ShardName.StartsWith(job.ReadModel + ":", StringComparison.Ordinal))?.Sequence ?? 0);
+        job.Done = Math.Min(job.Total, ReadModels.ProgressOf(progress, job.ReadModel));
         var elapsed = (clock.GetUtcNow() - job.StartedAt).TotalSeconds;
         job.EventsPerSecond = elapsed > 0 ? job.Done / elapsed : 0;
         job.EtaSeconds = job.EventsPerSecond > 0 ? (job.Total - job.Done) / job.EventsPerSecond : null;

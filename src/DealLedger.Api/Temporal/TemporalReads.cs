@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Sources;
+using DealLedger.Projections;
 using DealLedger.Projections.Deals;
 using DealLedger.Projections.Estimates;
 using JasperFx.Events;
@@ -110,7 +111,7 @@ public static class TemporalReads
     public static async Task<long> ProgressOfAsync(IQuerySession session, string readModel, CancellationToken ct)
     {
         var states = await session.DocumentStore.Advanced.AllProjectionProgress(token: ct);
-        return states.FirstOrDefault(s => s.ShardName.StartsWith(readModel + ":", StringComparison.Ordinal))?.Sequence ?? 0;
+        return ReadModels.ProgressOf(states, readModel);
     }
 
     /// <summary>

@@ -67,8 +67,7 @@ public class KilledRebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromMinutes(2) && !rebuild.HasExited)
         {
-            var progress = (await Ledger.Store.Advanced.AllProjectionProgress())
-                .FirstOrDefault(p => p.ShardName.StartsWith(ReadModel + ":", StringComparison.Ordinal))?.Sequence ?? 0;
+            var progress = ReadModels.ProgressOf(await Ledger.Store.Advanced.AllProjectionProgress(), ReadModel);
             if (progress > 0 && progress < total)
             {
                 return progress;
