@@ -20,6 +20,7 @@ public static class Scenarios
         new Dictionary<string, Func<ApiFixture, Options, Task<Result>>>(StringComparer.OrdinalIgnoreCase)
         {
             ["B1"] = ImportVersusCopyAsync,
+            ["B2"] = Writes.PostVersusMartenAppendAsync,
             ["B6"] = TemporalReadVersusSmallDealAsync,
             ["B7"] = Replay.RebuildVersusHandWrittenAsync,
         };
