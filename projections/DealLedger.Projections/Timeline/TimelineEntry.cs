@@ -20,6 +20,7 @@ public sealed record TimelineEntry(
     DateOnly ReportedOn,
     Effective? Effective,
     DateOnly EffectiveFrom,
+    bool AboutAnotherFact,
     Source Source,
     DateTimeOffset RecordedAt,
     string? RecordedBy,
@@ -37,8 +38,9 @@ public sealed partial class TimelineProjection : EventProjection
     {
         if (e.Data is IFact fact)
         {
-            operations.Store(new TimelineEntry(fact.Fact.FactId, FactTypes.Of(fact).Name, e.StreamKey!, e.Sequence,
-                fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.EffectiveFrom, fact.Fact.Source, FactRef.RecordedTime(e), e.UserName,
+            var type = FactTypes.Of(fact);
+            operations.Store(new TimelineEntry(fact.Fact.FactId, type.Name, e.StreamKey!, e.Sequence,
+                fact.Fact.ReportedOn, fact.Fact.Effective, fact.Fact.EffectiveFrom, type.IsAboutAnotherFact, fact.Fact.Source, FactRef.RecordedTime(e), e.UserName,
                 Describe(fact)));
         }
 

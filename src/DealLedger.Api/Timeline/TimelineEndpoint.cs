@@ -107,7 +107,7 @@ public static class TimelineEndpoint
 
         if (temporal.EffectiveAt is { } effective)
         {
-            query = query.Where(t => t.EffectiveFrom <= effective || t.Type.StartsWith("fact."));
+            query = query.Where(t => t.EffectiveFrom <= effective || t.AboutAnotherFact);
         }
 
         if (temporal.Position is { } pinned)
