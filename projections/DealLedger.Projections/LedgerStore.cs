@@ -17,7 +17,9 @@ public static class LedgerStore
 {
     public const string DefaultSchema = "ledger";
 
-    public static void Configure(StoreOptions options, string connectionString, string schema = DefaultSchema)
+    /// <param name="models">The read models to register, with their versions (the catalogue by default).</param>
+    public static void Configure(StoreOptions options, string connectionString, string schema = DefaultSchema,
+        IReadOnlyList<ReadModel>? models = null)
     {
         options.Connection(connectionString);
         options.DatabaseSchemaName = schema;
@@ -45,7 +47,7 @@ public static class LedgerStore
         options.Projections.Errors.SkipSerializationErrors = false;
         options.Projections.Errors.SkipUnknownEvents = false;
 
-        ReadModels.Register(options);
+        ReadModels.Register(options, models);
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     }
 

@@ -16,7 +16,17 @@ public sealed record ReadModel(
     Type DocumentType,
     ProjectionLifecycle Lifecycle,
     Func<ProjectionBase> Create,
-    uint Version = 1);
+    uint Version = 1)
+{
+    /// <summary>Marten's progression row for this read model at a version ("Name:All", "Name:V2:All").</summary>
+    public string ShardIdentity(uint version) => new JasperFx.Events.Projections.ShardName(Name, "All", version).Identity;
+
+    /// <summary>
+    /// Whether a new version can be built beside the serving one. Inline read models are rebuilt in place: a
+    /// write must be readable from them at once, and the fact index is the idempotency key.
+    /// </summary>
+    public bool SideBySide => Lifecycle == ProjectionLifecycle.Async;
+}
 
 /// <summary>
 /// The one place that says which read models exist and how each is kept: inline where a write must be
@@ -24,9 +34,16 @@ public sealed record ReadModel(
 /// </summary>
 public static class ReadModels
 {
-    /// <summary>How far a read model has read the log, from Marten's progression rows (0 before its first run).</summary>
-    public static long ProgressOf(IEnumerable<JasperFx.Events.Projections.ShardState> progress, string readModel) =>
-        progress.FirstOrDefault(p => p.ShardName.StartsWith(readModel + ":", StringComparison.Ordinal))?.Sequence ?? 0;
+    /// <summary>How far a version of a read model has read the log, from Marten's progression rows (0 before its first run).</summary>
+    public static long ProgressOf(IEnumerable<JasperFx.Events.Projections.ShardState> progress, ReadModel model, uint? version = null)
+    {
+        var shard = model.ShardIdentity(version ?? model.Version);
+        return progress.FirstOrDefault(p => p.ShardName == shard)?.Sequence ?? 0;
+    }
+
+    /// <summary>The catalogue with some versions changed: what a deployment bumping them would run.</summary>
+    public static IReadOnlyList<ReadModel> WithVersions(this IReadOnlyList<ReadModel> models, IReadOnlyDictionary<string, uint> versions) =>
+        models.Select(m => versions.TryGetValue(m.Name, out var v) ? m with { Version = v } : m).ToList();
 
     /// <summary>Daemon batch size for async runs and rebuilds: 5,000 measured ~4-8x faster rebuilds here than the default.</summary>
     public const int DaemonBatchSize = 5_000;
@@ -42,16 +59,34 @@ public static class ReadModels
         new("CommitmentsByYear", typeof(CommitmentsByYear), ProjectionLifecycle.Async, () => new CommitmentsByYearProjection()),
     ];
 
-    public static void Register(StoreOptions options)
+    public static void Register(StoreOptions options, IReadOnlyList<ReadModel>? models = null)
     {
-        foreach (var model in All)
+        models ??= All;
+        foreach (var model in models)
         {
             var projection = model.Create();
             projection.Name = model.Name;
             projection.Version = model.Version;
-            options.Projections.Add((IProjectionSource<IDocumentOperations, IQuerySession>)projection, model.Lifecycle,
-                async => async.BatchSize = DaemonBatchSize);
+            options.Projections.Add((IProjectionSource<IDocumentOperations, IQuerySession>)projection, model.Lifecycle, async =>
+            {
+                async.BatchSize = DaemonBatchSize;
+
+                // A new version catching up over history the previous one already handled raises no side
+                // effects (messages, appended events) for it again; rebuilds never raise them.
+                async.GateSideEffectsBehindPriorVersion = true;
+            });
         }
+
+        // Marten gives an aggregate's documents a table per version ("_2"); event projections get the same here,
+        // so a new version of any read model is built beside the one serving reads, never over it.
+        var versioned = models.Where(m => m.Version > 1).ToDictionary(m => m.DocumentType, m => "_" + m.Version);
+        options.Policies.ForAllDocuments(mapping =>
+        {
+            if (versioned.TryGetValue(mapping.DocumentType, out var suffix) && !mapping.Alias.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                mapping.Alias += suffix;
+            }
+        });
 
         options.Schema.For<FactIndexEntry>().Index(x => x.Subject).Index(x => x.Refers);
         options.Schema.For<DealSummary>().Index(x => x.Kind).Index(x => x.Status);

@@ -20,7 +20,15 @@ using var bootLogging = LoggerFactory.Create(logging => logging.AddConsole());
 var (connectionString, ownedDatabase) = await DatabaseProvisioning.ResolveAsync(builder, bootLogging.CreateLogger("DealLedger.Database"));
 
 var schema = builder.Configuration["Marten:Schema"] ?? LedgerStore.DefaultSchema;
-builder.Services.AddMarten(options => LedgerStore.Configure(options, connectionString, schema))
+builder.Services.AddSingleton(new LedgerDatabase(connectionString, schema));
+builder.Services.AddSingleton(new ReadModelCatalog(ReadModels.All));
+builder.Services.AddMarten(services =>
+    {
+        var options = new StoreOptions();
+        LedgerStore.Configure(options, connectionString, schema, services.GetRequiredService<ReadModelCatalog>().Models);
+        options.Schema.For<ServingVersion>();
+        return options;
+    })
     .UseLightweightSessions()
     .IntegrateWithWolverine()
     .AddAsyncDaemon(builder.Configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo));
@@ -47,6 +55,9 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ErrorHandling>();
 builder.Services.AddSingleton<ReadModelMonitor>();
 builder.Services.AddSingleton<RebuildCoordinator>();
+builder.Services.AddSingleton<ReadModelVersions>();
+builder.Services.AddScoped<ServingReads>();
+builder.Services.AddHostedService<ReadModelVersionsRefresh>();
 builder.Services.AddHostedService<ReadModelWatch>();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database")

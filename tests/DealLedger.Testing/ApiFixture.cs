@@ -45,8 +45,8 @@ public sealed class ApiFixture : IAsyncLifetime
     /// An API host of its own (own schema, own daemon) on the same server, with extra services: for tests
     /// that break things, such as a projection that fails.
     /// </summary>
-    public Task<IAlbaHost> IsolatedHostAsync(string schema, Action<IServiceCollection> services) =>
-        StartHostAsync(services, ("Marten:Schema", schema));
+    public Task<IAlbaHost> IsolatedHostAsync(string schema, Action<IServiceCollection> services, params (string Key, string Value)[] settings) =>
+        StartHostAsync(services, [("Marten:Schema", schema), .. settings]);
 
     private async Task<IAlbaHost> StartHostAsync(Action<IServiceCollection>? extraServices = null, params (string Key, string Value)[] settings)
     {

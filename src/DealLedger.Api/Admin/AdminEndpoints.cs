@@ -26,12 +26,11 @@ public static class AdminEndpoints
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<IResult> Rebuild(string name, HttpContext context, RebuildCoordinator rebuilds, CancellationToken ct)
+    public static async Task<IResult> Rebuild(string name, HttpContext context, ReadModelCatalog catalog, RebuildCoordinator rebuilds, CancellationToken ct)
     {
-        if (ReadModels.All.FirstOrDefault(m => m.Name == name) is not { } model)
+        if (catalog.Find(name) is not { } model)
         {
-            return Problems.Status(StatusCodes.Status404NotFound, "Unknown read model",
-                $"No read model '{name}'; known: {string.Join(", ", ReadModels.All.Select(m => m.Name))}.");
+            return UnknownReadModel(name, catalog);
         }
 
         if (model.Lifecycle == JasperFx.Events.Projections.ProjectionLifecycle.Inline)
@@ -80,4 +79,67 @@ public static class AdminEndpoints
             var job when rebuilds.Cancel(job) => Results.Accepted($"/admin/rebuilds/{job.Id}", job),
             var job => Problems.Status(StatusCodes.Status409Conflict, "Rebuild not running", $"The rebuild has already {job.Outcome}."),
         };
+
+    /// <summary>
+    /// Compares the version serving reads with the new version built beside it: positions, document counts and a
+    /// per-document content hash, with the differing documents listed by id.
+    /// </summary>
+    [WolverineGet("/admin/projections/{name}/parity", OperationId = "CheckReadModelParity")]
+    [Authorize(Policy = Policies.Admin)]
+    [Tags("Admin")]
+    [ProducesResponseType<ParityReport>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static async Task<IResult> Parity(string name, ReadModelCatalog catalog, ReadModelVersions versions, CancellationToken ct)
+    {
+        if (catalog.Find(name) is not { } model)
+        {
+            return UnknownReadModel(name, catalog);
+        }
+
+        return versions.ServingOf(model) == model.Version
+            ? NothingToSwitch(model)
+            : Results.Ok(await versions.ParityAsync(model, ct));
+    }
+
+    /// <summary>
+    /// Makes the new version serve reads: only when the parity check is clean, unless <c>force=true</c>. A refused
+    /// switch is a 409 carrying the parity report.
+    /// </summary>
+    [WolverinePost("/admin/projections/{name}/switch", OperationId = "SwitchReadModelVersion")]
+    [Authorize(Policy = Policies.Admin)]
+    [Tags("Admin")]
+    [ProducesResponseType<ParityReport>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static async Task<IResult> Switch(string name, bool? force, HttpContext context, ReadModelCatalog catalog, ReadModelVersions versions,
+        CancellationToken ct)
+    {
+        if (catalog.Find(name) is not { } model)
+        {
+            return UnknownReadModel(name, catalog);
+        }
+
+        if (versions.ServingOf(model) == model.Version)
+        {
+            return NothingToSwitch(model);
+        }
+
+        var (switched, report) = await versions.SwitchAsync(model, force ?? false, context.User.Identity?.Name, ct);
+        return switched
+            ? Results.Ok(report)
+            : Problems.Status(StatusCodes.Status409Conflict, "Versions differ",
+                $"v{report.New.Version} of '{name}' does not match v{report.Serving.Version} yet " +
+                $"(positions {report.New.Position} and {report.Serving.Position}, {report.Differing} documents differ); " +
+                "wait until it has caught up, or switch with force=true if the differences are intended.",
+                new Dictionary<string, object?> { ["parity"] = report });
+    }
+
+    private static IResult UnknownReadModel(string name, ReadModelCatalog catalog) =>
+        Problems.Status(StatusCodes.Status404NotFound, "Unknown read model",
+            $"No read model '{name}'; known: {string.Join(", ", catalog.Models.Select(m => m.Name))}.");
+
+    private static IResult NothingToSwitch(ReadModel model) =>
+        Problems.Status(StatusCodes.Status409Conflict, "No new version",
+            $"'{model.Name}' serves its current version (v{model.Version}); bump its version in the catalogue to build a new one beside it.");
 }

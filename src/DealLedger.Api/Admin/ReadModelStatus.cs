@@ -14,6 +14,9 @@ namespace DealLedger.Api.Admin;
 /// <param name="LagSeconds">How long it has been behind without advancing (0 when caught up).</param>
 /// <param name="State">inline, caught-up, catching-up, stalled, rebuilding or failed.</param>
 /// <param name="RunningHere">For an async read model: whether this node's daemon is the one advancing it.</param>
+/// <param name="ServingVersion">The version answering reads: lower than <paramref name="Version"/> while the new
+/// version is built beside it, until an operator switches.</param>
+/// <param name="ServingPosition">How far the serving version has read the log.</param>
 public sealed record ReadModelState(
     string Name,
     uint Version,
@@ -24,7 +27,9 @@ public sealed record ReadModelState(
     double LagSeconds,
     string State,
     string? Error,
-    bool? RunningHere = null);
+    bool? RunningHere = null,
+    uint? ServingVersion = null,
+    long? ServingPosition = null);
 
 /// <summary>
 /// Reads every read model's progress against the high-water mark, and remembers when each last advanced, so a
@@ -32,7 +37,13 @@ public sealed record ReadModelState(
 /// stalled instead of looking healthy. It also listens to the daemon's shard states: a projection that
 /// stopped on an event is reported as failed, naming the event.
 /// </summary>
-public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration configuration, TimeProvider clock, IServiceProvider services)
+public sealed class ReadModelMonitor(
+    IDocumentStore store,
+    ReadModelCatalog catalog,
+    ReadModelVersions versions,
+    IConfiguration configuration,
+    TimeProvider clock,
+    IServiceProvider services)
     : IObserver<ShardState>
 {
     private readonly ConcurrentDictionary<string, (long Position, DateTimeOffset Since)> _lastAdvance = new();
@@ -91,18 +102,33 @@ public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration config
         var now = clock.GetUtcNow();
         var here = RunningHere();
         var states = new List<ReadModelState>();
-        foreach (var model in ReadModels.All)
+        foreach (var model in catalog.Models)
         {
             if (model.Lifecycle == ProjectionLifecycle.Inline)
             {
-                states.Add(new ReadModelState(model.Name, model.Version, "inline", highWater, highWater, 0, 0, "inline", null));
+                states.Add(new ReadModelState(model.Name, model.Version, "inline", highWater, highWater, 0, 0, "inline", null,
+                    ServingVersion: model.Version, ServingPosition: highWater));
                 continue;
             }
 
-            var position = ReadModels.ProgressOf(progress, model.Name);
-            var last = _lastAdvance.AddOrUpdate(model.Name, (position, now), (_, seen) => seen.Position == position ? seen : (position, now));
+            var position = ReadModels.ProgressOf(progress, model);
+            var serving = versions.ServingOf(model);
             var lag = Math.Max(0, highWater - position);
-            var behindFor = lag == 0 ? TimeSpan.Zero : now - last.Since;
+            var last = _lastAdvance.AddOrUpdate(model.Name, (position, now),
+                (_, seen) => lag == 0 || seen.Position != position ? (position, now) : seen);
+
+            // Behind for as long as both hold: no advance seen, and the oldest pending event has been waiting.
+            // Either alone misleads: a model idle at the log's end for an hour is not "behind" when a new event
+            // lands, and a busy rebuild advances while old events still wait.
+            var behindFor = TimeSpan.Zero;
+            if (lag > 0)
+            {
+                var oldest = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > position)
+                    .OrderBy(e => e.Sequence).Select(e => e.Timestamp).Take(1).ToListAsync(ct);
+                var waitingSince = oldest.Count == 0 ? now : oldest[0];
+                behindFor = now - (waitingSince > last.Since ? waitingSince : last.Since);
+                behindFor = behindFor < TimeSpan.Zero ? TimeSpan.Zero : behindFor;
+            }
             var rebuild = rebuildOf(model.Name);
             var failure = _failures.GetValueOrDefault(model.Name);
             var state = rebuild is { Outcome: RebuildJob.Running } ? "rebuilding"
@@ -111,7 +137,8 @@ public sealed class ReadModelMonitor(IDocumentStore store, IConfiguration config
                 : behindFor >= StallAfter ? "stalled"
                 : "catching-up";
             states.Add(new ReadModelState(model.Name, model.Version, "async", position, highWater, lag, behindFor.TotalSeconds, state,
-                failure ?? (rebuild is { Outcome: RebuildJob.Failed } ? rebuild.Error : null), here?.Contains(model.Name)));
+                failure ?? (rebuild is { Outcome: RebuildJob.Failed } ? rebuild.Error : null), here?.Contains(model.Name),
+                serving, ReadModels.ProgressOf(progress, model, serving)));
         }
 
         return states;

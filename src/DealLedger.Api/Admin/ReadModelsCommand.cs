@@ -90,7 +90,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                     while (!rebuild.IsCompleted)
                     {
                         await Task.WhenAny(rebuild, Task.Delay(250));
-                        var done = ReadModels.ProgressOf(await store.Advanced.AllProjectionProgress(), model.Name);
+                        var done = ReadModels.ProgressOf(await store.Advanced.AllProjectionProgress(), model);
                         var rate = done / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
                         task.Value = Math.Min(done, total);
                         task.Description = $"{model.Name} {done:N0}/{total:N0} events, {rate:N0}/s";

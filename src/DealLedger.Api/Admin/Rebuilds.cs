@@ -35,7 +35,12 @@ public sealed class RebuildJob
 /// Runs rebuilds in the background through the host's own projection daemon (which pauses the read model's
 /// live shard while it rebuilds and resumes it afterwards), one at a time per read model.
 /// </summary>
-public sealed class RebuildCoordinator(IDocumentStore store, IServiceProvider services, TimeProvider clock, ILogger<RebuildCoordinator> logger)
+public sealed class RebuildCoordinator(
+    IDocumentStore store,
+    ReadModelCatalog catalog,
+    IServiceProvider services,
+    TimeProvider clock,
+    ILogger<RebuildCoordinator> logger)
 {
     private readonly ConcurrentDictionary<Guid, RebuildJob> _jobs = new();
     private readonly ConcurrentDictionary<string, RebuildJob> _running = new(StringComparer.Ordinal);
@@ -86,7 +91,7 @@ public sealed class RebuildCoordinator(IDocumentStore store, IServiceProvider se
         }
 
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
-        job.Done = Math.Min(job.Total, ReadModels.ProgressOf(progress, job.ReadModel));
+        job.Done = Math.Min(job.Total, ReadModels.ProgressOf(progress, catalog.Find(job.ReadModel)!));
         var elapsed = (clock.GetUtcNow() - job.StartedAt).TotalSeconds;
         job.EventsPerSecond = elapsed > 0 ? job.Done / elapsed : 0;
         job.EtaSeconds = job.EventsPerSecond > 0 ? (job.Total - job.Done) / job.EventsPerSecond : null;

@@ -1,3 +1,4 @@
+using DealLedger.Api.Admin;
 using CsvHelper;
 using DealLedger.Api.Temporal;
 using DealLedger.Domain.Deals;
@@ -62,8 +63,9 @@ public static class Changes
     [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> All(string? from, string? to, string? recordedAsOf, string? position, string? format,
-        HttpContext context, IQuerySession session, CancellationToken ct)
+        HttpContext context, ServingReads reads, CancellationToken ct)
     {
+        var session = reads.Session;
         var (window, problem) = Window(from, to, recordedAsOf, position, context, format);
         if (problem is not null)
         {

@@ -1,3 +1,4 @@
+using DealLedger.Api.Admin;
 using DealLedger.Api.Temporal;
 using DealLedger.Projections.Commitments;
 using Marten;
@@ -13,9 +14,9 @@ public static class CommitmentEndpoints
     [Tags("Parties")]
     [ProducesResponseType<CommitmentsByYear>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Get(string buyer, HttpContext context, IQuerySession session, CancellationToken ct) =>
-        await session.LoadAsync<CommitmentsByYear>(buyer, ct) is { } commitments
+    public static async Task<IResult> Get(string buyer, HttpContext context, ServingReads reads, CancellationToken ct) =>
+        await reads.Session.LoadAsync<CommitmentsByYear>(buyer, ct) is { } commitments
             ? TemporalReads.WithBasis(context, commitments,
-                TemporalQuery.Now.BasisAt(await TemporalReads.ProgressOfAsync(session, "CommitmentsByYear", ct)))
+                TemporalQuery.Now.BasisAt(await TemporalReads.ProgressOfAsync(reads.Session, "CommitmentsByYear", ct)))
             : Problems.NotFound("buyer", buyer);
 }

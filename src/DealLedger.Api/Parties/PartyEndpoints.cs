@@ -1,3 +1,4 @@
+using DealLedger.Api.Admin;
 using DealLedger.Api.Temporal;
 using DealLedger.Domain.Parties;
 using DealLedger.Projections.Deals;
@@ -21,8 +22,9 @@ public static class PartyEndpoints
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(string slug, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
-        HttpContext context, IQuerySession session, CancellationToken ct)
+        HttpContext context, ServingReads reads, CancellationToken ct)
     {
+        var session = reads.Session;
         var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
         if (problem is not null)
         {

@@ -1,3 +1,4 @@
+using DealLedger.Api.Admin;
 using DealLedger.Api.Temporal;
 using DealLedger.Projections.Sources;
 using Marten;
@@ -13,8 +14,9 @@ public static class SourceEndpoints
     [Tags("Sources")]
     [ProducesResponseType<Page<SourceScorecard>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> List(string? cursor, int? limit, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(string? cursor, int? limit, ServingReads reads, CancellationToken ct)
     {
+        var session = reads.Session;
         var basis = TemporalQuery.Now.BasisAt(await TemporalReads.ProgressOfAsync(session, "SourceScorecard", ct));
         return await Paging.PageAsync(session.Query<SourceScorecard>().OrderBy(s => s.Id), cursor, limit, basis, ct);
     }
@@ -24,8 +26,9 @@ public static class SourceEndpoints
     [Tags("Sources")]
     [ProducesResponseType<SourceScorecard>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Get(string publisher, HttpContext context, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string publisher, HttpContext context, ServingReads reads, CancellationToken ct)
     {
+        var session = reads.Session;
         var name = Uri.UnescapeDataString(publisher);
         return await session.LoadAsync<SourceScorecard>(name, ct) is { } card
             ? TemporalReads.WithBasis(context, card, TemporalQuery.Now.BasisAt(await TemporalReads.ProgressOfAsync(session, "SourceScorecard", ct)))

@@ -110,8 +110,11 @@ public static class TemporalReads
     /// <summary>How far an async read model has read the log (0 before its first run).</summary>
     public static async Task<long> ProgressOfAsync(IQuerySession session, string readModel, CancellationToken ct)
     {
+        // The session's store knows which version of the read model it reads (the serving one).
+        var shard = session.DocumentStore.Advanced.AllAsyncProjectionShardNames().FirstOrDefault(s => s.Name == readModel)?.Identity
+            ?? readModel + ":All";
         var states = await session.DocumentStore.Advanced.AllProjectionProgress(token: ct);
-        return ReadModels.ProgressOf(states, readModel);
+        return states.FirstOrDefault(s => s.ShardName == shard)?.Sequence ?? 0;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using DealLedger.Api.Admin;
 using CsvHelper;
 using DealLedger.Api.Audit;
 using DealLedger.Api.Temporal;
@@ -42,8 +43,9 @@ public static class TimelineEndpoint
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> Get(string? from, string? to, string? party, string? cursor, int? limit,
         string? asOf, string? recordedAsOf, string? effectiveAt, string? position, string? format,
-        HttpContext context, IQuerySession session, CancellationToken ct)
+        HttpContext context, ServingReads reads, CancellationToken ct)
     {
+        var session = reads.Session;
         var (query, basis, problem) = await FilterAsync(session, from, to, party, asOf, recordedAsOf, effectiveAt, position, ct);
         var (exportFormat, formatProblem) = Export.Negotiate(context, format);
         if ((problem ?? formatProblem) is { } bad)

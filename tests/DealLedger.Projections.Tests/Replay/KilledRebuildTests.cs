@@ -67,7 +67,7 @@ public class KilledRebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromMinutes(2) && !rebuild.HasExited)
         {
-            var progress = ReadModels.ProgressOf(await Ledger.Store.Advanced.AllProjectionProgress(), ReadModel);
+            var progress = ReadModels.ProgressOf(await Ledger.Store.Advanced.AllProjectionProgress(), ReadModels.All.Single(m => m.Name == ReadModel));
             if (progress > 0 && progress < total)
             {
                 return progress;
