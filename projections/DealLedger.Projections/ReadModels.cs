@@ -59,22 +59,28 @@ public static class ReadModels
         new("CommitmentsByYear", typeof(CommitmentsByYear), ProjectionLifecycle.Async, () => new CommitmentsByYearProjection()),
     ];
 
+    /// <summary>Registers one read model's projection under its catalogue name and version.</summary>
+    public static void Add(StoreOptions options, ReadModel model)
+    {
+        var projection = model.Create();
+        projection.Name = model.Name;
+        projection.Version = model.Version;
+        options.Projections.Add((IProjectionSource<IDocumentOperations, IQuerySession>)projection, model.Lifecycle, async =>
+        {
+            async.BatchSize = DaemonBatchSize;
+
+            // A new version catching up over history the previous one already handled raises no side
+            // effects (messages, appended events) for it again; rebuilds never raise them.
+            async.GateSideEffectsBehindPriorVersion = true;
+        });
+    }
+
     public static void Register(StoreOptions options, IReadOnlyList<ReadModel>? models = null)
     {
         models ??= All;
         foreach (var model in models)
         {
-            var projection = model.Create();
-            projection.Name = model.Name;
-            projection.Version = model.Version;
-            options.Projections.Add((IProjectionSource<IDocumentOperations, IQuerySession>)projection, model.Lifecycle, async =>
-            {
-                async.BatchSize = DaemonBatchSize;
-
-                // A new version catching up over history the previous one already handled raises no side
-                // effects (messages, appended events) for it again; rebuilds never raise them.
-                async.GateSideEffectsBehindPriorVersion = true;
-            });
+            Add(options, model);
         }
 
         // Marten gives an aggregate's documents a table per version ("_2"); event projections get the same here,

@@ -43,9 +43,12 @@ public sealed class LedgerStoreFixture : IAsyncLifetime
     }
 
     /// <summary>Records facts through the same path as <c>POST /facts/import</c>.</summary>
-    public async Task RecordAsync(IEnumerable<ParsedFact> facts, string recorder = "test")
+    public Task RecordAsync(IEnumerable<ParsedFact> facts, string recorder = "test") => RecordAsync(Store, facts, recorder);
+
+    /// <summary>Records facts into another store's ledger, through the same path as <c>POST /facts/import</c>.</summary>
+    public static async Task RecordAsync(IDocumentStore store, IEnumerable<ParsedFact> facts, string recorder = "test")
     {
-        await using var session = Store.LightweightSession();
+        await using var session = store.LightweightSession();
         session.LastModifiedBy = recorder;
         var (summary, errors, conflict) = await FactLedger.ImportAsync(session, facts.Select((f, i) => (i + 1, f)).ToList(), CancellationToken.None);
         if (summary is null)
