@@ -57,6 +57,7 @@ builder.Services.AddSingleton<ReadModelMonitor>();
 builder.Services.AddSingleton<RebuildCoordinator>();
 builder.Services.AddSingleton<ReadModelVersions>();
 builder.Services.AddScoped<ServingReads>();
+builder.Services.AddSingleton<DealLedger.Api.Deals.CurrentDeals>();
 builder.Services.AddHostedService<ReadModelVersionsRefresh>();
 builder.Services.AddHostedService<ReadModelWatch>();
 builder.Services.AddHealthChecks()
@@ -78,6 +79,11 @@ app.MapScalarApiReference("/docs").AllowAnonymous();
 app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync })
     .AllowAnonymous();
 app.MapWolverineEndpoints(options => options.RejectUnparseableQueryValues = true);
+if (app.Configuration.GetValue<bool>("Benchmarks:BareEndpoint"))
+{
+    // Benchmark B4's baseline: the same host answering with bytes held in memory (off unless configured).
+    BareEndpoint.Map(app);
+}
 
 var exitCode = await app.RunJasperFxCommands(args);
 if (ownedDatabase is not null)

@@ -21,6 +21,9 @@ public static class Scenarios
         {
             ["B1"] = ImportVersusCopyAsync,
             ["B2"] = Writes.PostVersusMartenAppendAsync,
+            ["B3"] = Load.PostLatencyAsync,
+            ["B4"] = Load.ReadThroughputAsync,
+            ["B5"] = Load.ReadLatencyAsync,
             ["B6"] = TemporalReadVersusSmallDealAsync,
             ["B7"] = Replay.RebuildVersusHandWrittenAsync,
         };

@@ -22,7 +22,7 @@ public static class DealEndpoints
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(string slug, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
-        HttpContext context, IQuerySession session, CancellationToken ct)
+        HttpContext context, IQuerySession session, CurrentDeals current, CancellationToken ct)
     {
         var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
         if (problem is not null)
@@ -30,21 +30,22 @@ public static class DealEndpoints
             return problem;
         }
 
-        var (deal, basis) = await TemporalReads.DealAsync(session, slug, query!, ct);
-        if (deal is null)
-        {
-            return query!.IsCurrent
-                ? Problems.NotFound("deal", slug)
-                : Problems.Status(StatusCodes.Status404NotFound, "Unknown deal", $"No fact about deal '{slug}' is known on this basis.",
-                    new Dictionary<string, object?> { ["basis"] = basis });
-        }
-
         if (query!.IsCurrent)
         {
-            context.Response.Headers.ETag = Etag.Of(deal.Version);
+            if (await current.GetAsync(slug, ct) is not { } answer)
+            {
+                return Problems.NotFound("deal", slug);
+            }
+
+            context.Response.Headers.ETag = Etag.Of(answer.Version);
+            return Results.Bytes(answer.Json, "application/json");
         }
 
-        return TemporalReads.WithBasis(context, deal, basis);
+        var (deal, basis) = await TemporalReads.DealAsync(session, slug, query!, ct);
+        return deal is null
+            ? Problems.Status(StatusCodes.Status404NotFound, "Unknown deal", $"No fact about deal '{slug}' is known on this basis.",
+                new Dictionary<string, object?> { ["basis"] = basis })
+            : TemporalReads.WithBasis(context, deal, basis);
     }
 
     /// <summary>

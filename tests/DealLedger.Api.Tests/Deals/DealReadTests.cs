@@ -15,6 +15,27 @@ public class DealReadTests(ApiFixture api) : ApiTest(api)
         Assert.Contains("no-such-deal", (string?)problem["detail"]);
     }
 
+    [Fact]
+    public async Task the_current_deal_answers_the_latest_fact_at_once_with_a_new_etag_and_position()
+    {
+        await Api.PostFactAsync(Envelopes.Deal("d", "cached-deal", "2025-01-01"));
+        await Api.PostFactAsync(Envelopes.Value("v1", "cached-deal", "2025-01-02", 10m));
+        var first = await Api.Client(withKey: false).GetAsync("/deals/cached-deal");
+        var again = await Api.Client(withKey: false).GetAsync("/deals/cached-deal");
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+
+        (await Api.PostFactAsync(Envelopes.Value("v2", "cached-deal", "2025-01-03", 20m))).EnsureSuccessStatusCode();
+        var after = await Api.Client(withKey: false).GetAsync("/deals/cached-deal");
+        var body = JsonNode.Parse(await after.Content.ReadAsStringAsync())!;
+        var before = JsonNode.Parse(await first.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(20m, (decimal)body["terms"]!["total-value"]!["value"]!["money"]!["amount"]!);
+        Assert.NotEqual(first.Headers.ETag, after.Headers.ETag);
+        Assert.Equal("\"3\"", after.Headers.ETag!.Tag);
+        Assert.True((long)body["basis"]!["position"]! > (long)before["basis"]!["position"]!);
+        Assert.Null(body["terms"]!["total-value"]!["reports"]);
+    }
+
     [Theory]
     [InlineData("/deals/x?asOf=2025-13-01", "asOf")]
     [InlineData("/estimates/x?asOf=yesterday", "asOf")]
