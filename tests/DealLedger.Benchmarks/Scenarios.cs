@@ -26,6 +26,7 @@ public static class Scenarios
             ["B5"] = Load.ReadLatencyAsync,
             ["B6"] = TemporalReadVersusSmallDealAsync,
             ["B7"] = Replay.RebuildVersusHandWrittenAsync,
+            ["B8"] = Replay.RebuildMemoryAsync,
         };
 
     /// <summary>

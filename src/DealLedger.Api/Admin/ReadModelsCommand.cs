@@ -78,6 +78,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         using var daemon = await store.BuildProjectionDaemonAsync();
         var ok = true;
         var summary = new Table().AddColumns("read model", "events", "seconds", "events/s");
+        var lines = new List<string>();
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
@@ -104,6 +105,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                         task.Description = $"{model.Name} {total:N0} events in {seconds:0.0} s";
                         summary.AddRow(model.Name, total.ToString("N0", CultureInfo.InvariantCulture), seconds.ToString("0.0", CultureInfo.InvariantCulture),
                             (total / Math.Max(0.001, seconds)).ToString("N0", CultureInfo.InvariantCulture));
+                        lines.Add(string.Create(CultureInfo.InvariantCulture, $"rebuilt {model.Name}: {total} events in {seconds:0.000} s"));
                     }
                     catch (Exception e)
                     {
@@ -116,6 +118,9 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                 }
             });
         AnsiConsole.Write(summary);
+
+        // One plain line per read model, for logs and scripts (the benchmarks read it).
+        lines.ForEach(Console.WriteLine);
         return ok;
     }
 }
