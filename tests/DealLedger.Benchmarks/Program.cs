@@ -24,13 +24,16 @@ try
     foreach (var (id, run) in Scenarios.All.Where(s => wanted.Count == 0 || wanted.Contains(s.Key, StringComparer.OrdinalIgnoreCase)))
     {
         Console.WriteLine($"{id}...");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var result = await run(api, options);
         results.Add(result);
-        Console.WriteLine($"  {result.Value} vs {result.BaselineValue}: ratio {result.Ratio:0.00} ({(result.Pass ? "meets" : "MISSES")} {result.Target})");
+        Console.WriteLine($"  {result.Value} vs {result.BaselineValue}: ratio {result.Ratio:0.00} ({(result.Pass ? "meets" : "MISSES")} {result.Target}) " +
+            $"in {watch.Elapsed.TotalSeconds:0} s {result.Note}");
     }
 }
 finally
 {
+    await Load.DisposeAsync();
     await api.DisposeAsync();
 }
 

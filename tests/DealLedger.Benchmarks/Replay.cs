@@ -55,7 +55,7 @@ public static class Replay
             $"the same at {Count(small)} events", $"{atSmall.PeakMegabytes:N0} MB", ratio, "<= 1.5x", ratio <= 1.5);
     }
 
-    private static (int Small, int Large) Sizes(Options options) => options.Quick ? (5_000, 50_000) : (100_000, 1_000_000);
+    private static (int Small, int Large) Sizes(Options options) => options.Quick ? (1_000, 10_000) : (100_000, 1_000_000);
 
     private static async Task<Rebuilds> MeasureAsync(ApiFixture api, Options options, int events, bool others)
     {

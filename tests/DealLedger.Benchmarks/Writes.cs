@@ -20,8 +20,8 @@ public static class Writes
     public static async Task<Result> PostVersusMartenAppendAsync(ApiFixture api, Options options)
     {
         const string Schema = "bench_writes";
-        var deals = LedgerGenerator.Generate(seed: 12, deals: 400, factsPerDeal: 1);
-        var values = Enumerable.Range(0, options.Quick ? 600 : 6_000)
+        var deals = LedgerGenerator.Generate(seed: 12, deals: options.Quick ? 60 : 400, factsPerDeal: 1);
+        var values = Enumerable.Range(0, options.Quick ? 150 : 3_000)
             .Select(i => Envelopes.Value($"w-{i}", (string)deals[i % deals.Count]["subject"]!, "2025-01-01", i + 1m))
             .ToList();
         using var store = DocumentStore.For(o => LedgerStore.Configure(o, api.ConnectionString, Schema));
@@ -34,7 +34,7 @@ public static class Writes
                 Encoding.UTF8, "application/x-ndjson"))).EnsureSuccessStatusCode();
         }
 
-        var (http, marten) = await Measure.AlternateAsync(5,
+        var (http, marten) = await Measure.AlternateAsync(options.Rounds,
             async () =>
             {
                 await ResetAsync();

@@ -27,6 +27,9 @@ public sealed class ApiNode : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The API process's id (to read its memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<ApiNode> StartAsync(string connectionString, string schema, params (string Key, string Value)[] settings)
     {
         var port = FreePort();

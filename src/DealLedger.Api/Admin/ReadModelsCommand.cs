@@ -75,6 +75,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
 
         var models = ReadModels.All.Where(m => names.Count == 0 || names.Contains(m.Name)).ToList();
         var total = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+        await WarmUpAsync(store, models);
         using var daemon = await store.BuildProjectionDaemonAsync();
         var ok = true;
         var summary = new Table().AddColumns("read model", "events", "seconds", "events/s");
@@ -122,5 +123,22 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         // One plain line per read model, for logs and scripts (the benchmarks read it).
         lines.ForEach(Console.WriteLine);
         return ok;
+    }
+
+    /// <summary>
+    /// Marten generates and compiles each document's storage code on first use; doing that before the clock
+    /// starts keeps the progress bar's rate and time left about the rebuild itself.
+    /// </summary>
+    private static async Task WarmUpAsync(IDocumentStore store, IEnumerable<ReadModel> models)
+    {
+        await using var session = store.QuerySession();
+        _ = await session.Events.QueryAllRawEvents().Take(1).ToListAsync();
+        var load = typeof(IQuerySession).GetMethods()
+            .Single(m => m is { Name: nameof(IQuerySession.LoadAsync), IsGenericMethodDefinition: true } &&
+                         m.GetParameters() is [{ ParameterType: var id }, _] && id == typeof(string));
+        foreach (var model in models)
+        {
+            await (Task)load.MakeGenericMethod(model.DocumentType).Invoke(session, ["(warm-up)", CancellationToken.None])!;
+        }
     }
 }

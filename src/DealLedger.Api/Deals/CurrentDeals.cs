@@ -12,7 +12,7 @@ namespace DealLedger.Api.Deals;
 /// <summary>
 /// The current state of a deal, the API's hottest read. One round trip asks PostgreSQL for the deal stream's
 /// version and the log position of its last event; the rendered answer (document and basis, as JSON bytes) is
-/// kept per deal, version and last event, so a deal that has not changed is answered without loading, deserializing or
+/// kept per deal (with the version and last event it was rendered at), so a deal that has not changed is answered without loading, deserializing or
 /// serializing it again. A new fact raises the stream's version, so a stale answer is never served: every
 /// read still asks the database, which is what keeps nodes consistent without any cross-node invalidation.
 /// </summary>
@@ -51,11 +51,11 @@ public sealed class CurrentDeals(
             (version, position, last) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2));
         }
 
-        // The last event's id makes the key unique even across ledgers (a test database reset, a restored backup).
-        var key = (slug, version, last);
-        if (_rendered.TryGetValue(key, out byte[]? cached))
+        // One entry per deal, replaced when the deal changes. The last event's id tells versions apart even
+        // across ledgers (a test database reset, a restored backup).
+        if (_rendered.TryGetValue(slug, out Rendered? cached) && cached!.Version == version && cached.Last == last)
         {
-            return (cached!, version);
+            return (cached.Json, version);
         }
 
         await using var session = store.QuerySession();
@@ -73,7 +73,7 @@ public sealed class CurrentDeals(
         }
 
         var bytes = Render(deal, TemporalQuery.Now.BasisAt(position));
-        _rendered.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length });
+        _rendered.Set(slug, new Rendered(version, last, bytes), new MemoryCacheEntryOptions { Size = bytes.Length });
         return (bytes, version);
     }
 
@@ -84,6 +84,8 @@ public sealed class CurrentDeals(
         node["basis"] = JsonSerializer.SerializeToNode(basis, options);
         return JsonSerializer.SerializeToUtf8Bytes(node, options);
     }
+
+    private sealed record Rendered(long Version, Guid Last, byte[] Json);
 
     public void Dispose()
     {

@@ -21,7 +21,7 @@ public static class TemporalReads
     public static async Task<(IReadOnlyList<IEvent> Events, Basis Basis, bool StreamExists)> StreamAsync(
         IQuerySession session, string slug, TemporalQuery query, CancellationToken ct)
     {
-        var all = await session.Events.FetchStreamAsync(slug, token: ct);
+        var all = await StreamCache.For(session.DocumentStore).EventsAsync(session, slug, ct);
         var position = all.Count == 0 ? 0 : all.Where(e => query.Position is null || e.Sequence <= query.Position).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
         return (all.Where(query.Includes).ToList(), query.BasisAt(position), all.Count > 0);
     }

@@ -36,6 +36,24 @@ public class DealReadTests(ApiFixture api) : ApiTest(api)
         Assert.Null(body["terms"]!["total-value"]!["reports"]);
     }
 
+    [Fact]
+    public async Task a_temporal_read_sees_facts_recorded_after_an_earlier_read_of_the_same_deal()
+    {
+        await Api.PostFactAsync(Envelopes.Deal("td", "temporal-deal", "2025-01-01"));
+        await Api.PostFactAsync(Envelopes.Value("tv1", "temporal-deal", "2025-01-02", 10m));
+        static decimal Total(JsonNode deal) => (decimal)deal["terms"]!["total-value"]!["value"]!["money"]!["amount"]!;
+        var first = await Api.GetJsonAsync("/deals/temporal-deal?asOf=2025-12-31");
+        Assert.Equal(10m, Total(first));
+
+        (await Api.PostFactAsync(Envelopes.Value("tv2", "temporal-deal", "2025-01-03", 20m))).EnsureSuccessStatusCode();
+        var later = await Api.GetJsonAsync("/deals/temporal-deal?asOf=2025-12-31");
+        var earlier = await Api.GetJsonAsync("/deals/temporal-deal?asOf=2025-01-02");
+
+        Assert.Equal(20m, Total(later));
+        Assert.True((long)later["basis"]!["position"]! > (long)first["basis"]!["position"]!);
+        Assert.Equal(10m, Total(earlier));
+    }
+
     [Theory]
     [InlineData("/deals/x?asOf=2025-13-01", "asOf")]
     [InlineData("/estimates/x?asOf=yesterday", "asOf")]
