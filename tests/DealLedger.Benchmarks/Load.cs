@@ -39,7 +39,7 @@ public static class Load
         var rounds = new List<(double P50, double P99)>();
         for (var round = 0; round < options.Rounds; round++)
         {
-            rounds.Add(await FixedRateAsync(post, rate, options.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(8)));
+            rounds.Add(await FixedRateAsync(post, rate, options.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(6)));
         }
 
         var (p50, p99) = (Measure.Median(rounds.Select(r => r.P50).ToList()), Measure.Median(rounds.Select(r => r.P99).ToList()));
@@ -53,7 +53,7 @@ public static class Load
     {
         var node = await NodeAsync(api);
         var (read, bare) = await ReadersAsync(node);
-        var window = options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4);
+        var window = options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);
         await WarmUpAsync(read, bare);
         var (deals, baseline) = await Measure.AlternateAsync(options.Rounds, () => ClosedLoopAsync(read, window), () => ClosedLoopAsync(bare, window));
         _readSaturation = deals;
@@ -78,7 +78,7 @@ public static class Load
         var rounds = new List<(double P50, double P99)>();
         for (var round = 0; round < options.Rounds; round++)
         {
-            rounds.Add(await FixedRateAsync(read, rate, options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(6)));
+            rounds.Add(await FixedRateAsync(read, rate, options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4)));
         }
 
         var (p50, p99) = (Measure.Median(rounds.Select(r => r.P50).ToList()), Measure.Median(rounds.Select(r => r.P99).ToList()));

@@ -28,10 +28,13 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>The run's PostgreSQL server, for hosts and stores of their own.</summary>
     public string ConnectionString => _server.ConnectionString;
 
+    /// <summary>Settings of the main host beyond the test defaults (the benchmarks turn its daemon off).</summary>
+    public (string Key, string Value)[] Settings { get; init; } = [];
+
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();
-        Host = await StartHostAsync(null);
+        Host = await StartHostAsync(null, Settings);
     }
 
     /// <summary>
