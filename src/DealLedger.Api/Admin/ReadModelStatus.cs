@@ -67,7 +67,8 @@ public sealed class ReadModelMonitor(
     public void OnNext(ShardState value)
     {
         var name = value.ShardName.Split(':')[0];
-        if (value.Failure is { } failure)
+        // A cancelled load is a shard being stopped or paused (a rebuild, a reset, shutdown), not a poison event.
+        if (value.Failure is { } failure && !failure.ExceptionType.Contains("Canceled", StringComparison.Ordinal))
         {
             var where = failure.Event is { } e
                 ? $"event {e.EventId} (#{e.Sequence}, {e.EventTypeName} on {e.StreamKey}): "

@@ -9,7 +9,7 @@ namespace DealLedger.Api.Admin;
 public sealed class ReadModelsInput : NetCoreInput
 {
 #pragma warning disable CA1051 // the command line binds public fields as its positional arguments
-    [Description("status or rebuild")]
+    [Description("list, status or rebuild")]
     public string Action = "status";
 
     [Description("Read models to rebuild, by name (all when none), rebuilt in catalogue order")]
@@ -18,7 +18,7 @@ public sealed class ReadModelsInput : NetCoreInput
 }
 
 /// <summary>
-/// <c>read-models status</c>: each read model's position against the log, lag and state.
+/// <c>read-models list</c>: the catalogue. <c>read-models status</c>: each read model's position against the log, lag and state.
 /// <c>read-models rebuild [name...]</c>: rebuilds with a live progress bar (events done / total, events per
 /// second, time left), one at a time in catalogue order, so a view that reads another (PartyExposure reads
 /// DealSummary) is rebuilt after it. Spectre.Console draws the table and the bars.
@@ -39,15 +39,30 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         switch (input.Action)
         {
+            case "list":
+                ShowCatalogue(host.Services.GetRequiredService<ReadModelCatalog>());
+                return true;
             case "status":
                 await ShowStatusAsync(host.Services.GetRequiredService<ReadModelMonitor>());
                 return true;
             case "rebuild":
                 return await RebuildAsync(store, input.Names.ToList());
             default:
-                AnsiConsole.MarkupLine($"[red]Unknown action '{Markup.Escape(input.Action)}'[/]: use status or rebuild.");
+                AnsiConsole.MarkupLine($"[red]Unknown action '{Markup.Escape(input.Action)}'[/]: use list, status or rebuild.");
                 return false;
         }
+    }
+
+    private static void ShowCatalogue(ReadModelCatalog catalog)
+    {
+        var table = new Table().AddColumns("read model", "version", "kept", "document");
+        foreach (var model in catalog.Models)
+        {
+            table.AddRow(model.Name, model.Version.ToString(CultureInfo.InvariantCulture),
+                model.Lifecycle == JasperFx.Events.Projections.ProjectionLifecycle.Inline ? "inline" : "async", model.DocumentType.Name);
+        }
+
+        AnsiConsole.Write(table);
     }
 
     private static async Task ShowStatusAsync(ReadModelMonitor monitor)
