@@ -25,11 +25,20 @@ public static class Load
     {
         var node = await NodeAsync(api);
         var next = 0;
+        long conflicts = 0;
         Func<Task> post = async () =>
         {
             var id = Interlocked.Increment(ref next);
             var fact = Envelopes.Value($"lat-{id}", $"load-deal-{id % 200}", "2025-01-01", id);
             using var response = await node.Client.PostAsync("/facts", new StringContent(fact.ToJsonString(), Encoding.UTF8, "application/json"));
+
+            // Two writes to one deal in flight at once (after a stall) is a lost race: a real, complete answer.
+            if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                Interlocked.Increment(ref conflicts);
+                return;
+            }
+
             response.EnsureSuccessStatusCode();
         };
 
@@ -45,7 +54,7 @@ public static class Load
         var (p50, p99) = (Measure.Median(rounds.Select(r => r.P50).ToList()), Measure.Median(rounds.Select(r => r.P99).ToList()));
         return new Result("B3", $"POST /facts latency at half saturation ({rate:N0}/s of {saturation:N0}/s), p50 / p99",
             $"{Ms(p50)} / {Ms(p99)}", "— (p99 / p50 in the ratio column)", "—", p99 / p50, "p99 <= 25 ms and <= 5x p50",
-            p99 <= 25 && p99 <= 5 * p50);
+            p99 <= 25 && p99 <= 5 * p50, conflicts == 0 ? "" : $"{conflicts} writes lost a race (409) and are counted as answered");
     }
 
     /// <summary>B4: requests/s of GET /deals/{slug} against a bare endpoint in the same host returning the same bytes.</summary>

@@ -85,9 +85,10 @@ public sealed class ReadModelVersions(
         try
         {
             var progress = await store.Advanced.AllProjectionProgress(token: ct);
-            await using var session = store.LightweightSession();
             foreach (var model in catalog.Models.Where(m => m.SideBySide && m.Version > 1))
             {
+                // A session per read model: a lost insert race must not be retried with the next one's.
+                await using var session = store.LightweightSession();
                 var pointer = await session.LoadAsync<ServingVersion>(model.Name, ct);
                 if (pointer is null)
                 {
