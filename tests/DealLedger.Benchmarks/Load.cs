@@ -45,13 +45,7 @@ public static class Load
         await WarmUpAsync(post);
         var saturation = await ClosedLoopAsync(post, options.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(5));
         var rate = saturation / 2;
-        var rounds = new List<(double P50, double P99)>();
-        for (var round = 0; round < options.Rounds; round++)
-        {
-            rounds.Add(await FixedRateAsync(post, rate, options.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(6)));
-        }
-
-        var (p50, p99) = (Measure.Median(rounds.Select(r => r.P50).ToList()), Measure.Median(rounds.Select(r => r.P99).ToList()));
+        var (p50, p99) = await MedianLatencyAsync(post, rate, options.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(6), options.Rounds);
         return new Result("B3", $"POST /facts latency at half saturation ({rate:N0}/s of {saturation:N0}/s), p50 / p99",
             $"{Ms(p50)} / {Ms(p99)}", "— (p99 / p50 in the ratio column)", "—", p99 / p50, "p99 <= 25 ms and <= 5x p50",
             p99 <= 25 && p99 <= 5 * p50, conflicts == 0 ? "" : $"{conflicts} writes lost a race (409) and are counted as answered");
@@ -84,13 +78,7 @@ public static class Load
         // Saturation as B4 measured it in this run, else measured here.
         var saturation = _readSaturation ?? await ClosedLoopAsync(read, options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(4));
         var rate = saturation / 2;
-        var rounds = new List<(double P50, double P99)>();
-        for (var round = 0; round < options.Rounds; round++)
-        {
-            rounds.Add(await FixedRateAsync(read, rate, options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4)));
-        }
-
-        var (p50, p99) = (Measure.Median(rounds.Select(r => r.P50).ToList()), Measure.Median(rounds.Select(r => r.P99).ToList()));
+        var (p50, p99) = await MedianLatencyAsync(read, rate, options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4), options.Rounds);
         return new Result("B5", $"GET /deals/{{slug}} latency at half saturation ({rate:N0}/s of {saturation:N0}/s), p99 (p50)",
             $"{Ms(p99)} ({Ms(p50)})", "—", "—", p99 / 10, "p99 <= 10 ms", p99 <= 10);
     }
@@ -235,8 +223,17 @@ public static class Load
     }
 
     /// <summary>Open loop: request i is due at i / rate; its latency is measured from then. Returns p50 and p99 in ms.</summary>
-    private static Task<(double P50, double P99)> FixedRateAsync(Func<Task> call, double rate, TimeSpan duration) =>
-        FixedRateAsync(_ => call(), rate, duration);
+    /// <summary>Fixed-rate rounds; the median p50 and the median p99 of the rounds, in ms.</summary>
+    private static async Task<(double P50, double P99)> MedianLatencyAsync(Func<Task> call, double rate, TimeSpan window, int rounds)
+    {
+        var measured = new List<(double P50, double P99)>();
+        for (var round = 0; round < rounds; round++)
+        {
+            measured.Add(await FixedRateAsync(_ => call(), rate, window));
+        }
+
+        return (Measure.Median(measured.Select(r => r.P50).ToList()), Measure.Median(measured.Select(r => r.P99).ToList()));
+    }
 
     private static async Task<(double P50, double P99)> FixedRateAsync(Func<int, Task> call, double rate, TimeSpan duration)
     {

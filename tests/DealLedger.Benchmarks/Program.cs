@@ -59,6 +59,16 @@ static string Table(IReadOnlyList<Result> results, bool quick)
             $"| {r.Id} | {r.Figure} | {r.Value} | {r.Baseline} | {r.BaselineValue} | {r.Ratio:0.00} | {r.Target} | {(r.Pass ? "meets" : "misses")} |");
     }
 
+    var notes = results.Where(r => r.Note.Length > 0).ToList();
+    if (notes.Count > 0)
+    {
+        text.AppendLine();
+        foreach (var r in notes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {r.Id}: {r.Note}.");
+        }
+    }
+
     return text.ToString();
 }
 

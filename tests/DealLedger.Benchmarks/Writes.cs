@@ -21,7 +21,7 @@ public static class Writes
     {
         const string Schema = "bench_writes";
         var deals = LedgerGenerator.Generate(seed: 12, deals: options.Quick ? 60 : 400, factsPerDeal: 1);
-        var values = Enumerable.Range(0, options.Quick ? 100 : 2_000)
+        var values = Enumerable.Range(0, options.Quick ? 100 : 1_000)
             .Select(i => Envelopes.Value($"w-{i}", (string)deals[i % deals.Count]["subject"]!, "2025-01-01", i + 1m))
             .ToList();
         using var store = DocumentStore.For(o => LedgerStore.Configure(o, api.ConnectionString, Schema));
