@@ -46,7 +46,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                 await ShowStatusAsync(host.Services.GetRequiredService<ReadModelMonitor>());
                 return true;
             case "rebuild":
-                return await RebuildAsync(store, input.Names.ToList());
+                return await RebuildAsync(store, host.Services.GetRequiredService<ReadModelCatalog>(), input.Names.ToList());
             default:
                 AnsiConsole.MarkupLine($"[red]Unknown action '{Markup.Escape(input.Action)}'[/]: use list, status or rebuild.");
                 return false;
@@ -78,17 +78,17 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         AnsiConsole.Write(table);
     }
 
-    private static async Task<bool> RebuildAsync(IDocumentStore store, List<string> names)
+    private static async Task<bool> RebuildAsync(IDocumentStore store, ReadModelCatalog catalog, List<string> names)
     {
-        var unknown = names.Where(n => ReadModels.All.All(m => m.Name != n)).ToList();
+        var unknown = names.Where(n => catalog.Find(n) is null).ToList();
         if (unknown.Count > 0)
         {
             AnsiConsole.MarkupLine($"[red]Unknown read model(s)[/]: {Markup.Escape(string.Join(", ", unknown))}; " +
-                $"known: {string.Join(", ", ReadModels.All.Select(m => m.Name))}");
+                $"known: {string.Join(", ", catalog.Models.Select(m => m.Name))}");
             return false;
         }
 
-        var models = ReadModels.All.Where(m => names.Count == 0 || names.Contains(m.Name)).ToList();
+        var models = catalog.Models.Where(m => names.Count == 0 || names.Contains(m.Name)).ToList();
         var total = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
         await WarmUpAsync(store, models);
         using var daemon = await store.BuildProjectionDaemonAsync();
