@@ -101,9 +101,10 @@ public sealed class RecordingOutbox : IMessageOutbox
 
     public ValueTask<IMessageBatch> CreateBatch(DocumentSessionBase session) => new(new Batch(_sent));
 
+    // Marten publishes from parallel event slices into one batch, so the batch must take concurrent adds.
     private sealed class Batch(ConcurrentQueue<string> sent) : IMessageBatch
     {
-        private readonly List<string> _pending = [];
+        private readonly ConcurrentQueue<string> _pending = new();
 
         public ValueTask PublishAsync<T>(T message, string tenantId) => PublishAsync(message, new MessageMetadata());
 
@@ -111,7 +112,7 @@ public sealed class RecordingOutbox : IMessageOutbox
         {
             if (message is DealAnnounced announced)
             {
-                _pending.Add(announced.Deal);
+                _pending.Enqueue(announced.Deal);
             }
 
             return ValueTask.CompletedTask;
@@ -119,7 +120,11 @@ public sealed class RecordingOutbox : IMessageOutbox
 
         public Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
         {
-            _pending.ForEach(sent.Enqueue);
+            foreach (var deal in _pending)
+            {
+                sent.Enqueue(deal);
+            }
+
             return Task.CompletedTask;
         }
 
