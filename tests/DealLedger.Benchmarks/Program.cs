@@ -5,6 +5,12 @@ using DealLedger.Benchmarks;
 using DealLedger.Testing;
 
 // dotnet run -c Release --project tests/DealLedger.Benchmarks -- [--quick] [scenario...]
+if (args is ["--hand-replay"])
+{
+    // B7's baseline, started by the benchmark itself in a process of its own.
+    return await Replay.HandReplayProcessAsync();
+}
+
 var quick = args.Contains("--quick");
 var wanted = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 var unknown = wanted.Where(w => !Scenarios.All.ContainsKey(w)).ToList();
