@@ -78,7 +78,7 @@ public static class Replay
                 peaks.Add(peak);
                 return events / seconds;
             },
-            async () => events / await HandReplayInOwnProcessAsync(api));
+            async () => events / await HandReplayInOwnProcessAsync(api, events));
 
         var rates = new Dictionary<string, double>();
         if (others)
@@ -127,9 +127,15 @@ public static class Replay
     }
 
     /// <summary>The baseline in a fresh process of its own (this program, <c>--hand-replay</c>): its replay time in seconds.</summary>
-    private static async Task<double> HandReplayInOwnProcessAsync(ApiFixture api)
+    private static async Task<double> HandReplayInOwnProcessAsync(ApiFixture api, int events)
     {
         var (output, _) = await RunAsync(api, "DealLedger.Benchmarks.dll", "--hand-replay");
+        var replayed = System.Text.RegularExpressions.Regex.Match(output, @"replayed (\d+) events");
+        if (!replayed.Success || long.Parse(replayed.Groups[1].Value, CultureInfo.InvariantCulture) != events)
+        {
+            throw new InvalidOperationException($"the hand-written replay did not replay the {events} events of the ledger: {output}");
+        }
+
         return ReportedSeconds(output, @"replayed \d+ events in ([\d.]+) s");
     }
 
