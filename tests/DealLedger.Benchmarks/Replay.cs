@@ -115,6 +115,17 @@ public static class Replay
             }).ToList();
             await store.BulkInsertEventsAsync(streams, 10_000);
         }
+
+        // The state autovacuum leaves a loaded log in, before either side runs. Without it, the first replay of a
+        // round ran on a table the planner had no statistics for: Marten's page query picked the event-type index
+        // and sorted the whole log for every page (3.5x slower at 300,000 events) until autovacuum caught up.
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        foreach (var table in new[] { "mt_events", "mt_streams" })
+        {
+            await using var vacuum = new NpgsqlCommand($"vacuum analyze {Schema}.{table}", connection);
+            await vacuum.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>

@@ -90,6 +90,11 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
 
         var models = catalog.Models.Where(m => names.Count == 0 || names.Contains(m.Name)).ToList();
         var total = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+        foreach (var refresh in await LogStatistics.RefreshIfStaleAsync(store, CancellationToken.None))
+        {
+            Console.WriteLine(refresh);
+        }
+
         await WarmUpAsync(store, models);
         using var daemon = await store.BuildProjectionDaemonAsync();
         var ok = true;

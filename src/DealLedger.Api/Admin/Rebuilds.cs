@@ -104,6 +104,11 @@ public sealed class RebuildCoordinator(
         {
             var daemon = services.GetService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>()?.DaemonForMainDatabase()
                 ?? (built = await store.BuildProjectionDaemonAsync());
+            foreach (var refresh in await LogStatistics.RefreshIfStaleAsync(store, job.Cancellation.Token))
+            {
+                logger.Log(refresh.Problem is null ? LogLevel.Information : LogLevel.Warning, "Before rebuilding {ReadModel}: {Statistics}", job.ReadModel, refresh);
+            }
+
             await daemon.RebuildProjectionAsync(job.ReadModel, TimeSpan.FromHours(6), job.Cancellation.Token);
             job.Done = job.Total;
             job.Outcome = RebuildJob.Succeeded;

@@ -37,29 +37,7 @@ public class KilledRebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
     }
 
     /// <summary>The API's own CLI in a process of its own: <c>read-models rebuild PartyExposure</c>.</summary>
-    private Process StartRebuild()
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DealLedger.Api.dll"), "read-models", "rebuild", ReadModel },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-            Environment =
-            {
-                ["ConnectionStrings__Marten"] = Ledger.ConnectionString,
-                ["Marten__Schema"] = Ledger.Schema,
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["DOTNET_ENVIRONMENT"] = "Production",
-            },
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private Process StartRebuild() => ApiCli.Start(Ledger.ConnectionString, Ledger.Schema, "read-models", "rebuild", ReadModel);
 
     /// <summary>Waits until the rebuild has applied some events but not all, and returns how far it got.</summary>
     private async Task<long> WaitUntilMidwayAsync(Process rebuild, long total)

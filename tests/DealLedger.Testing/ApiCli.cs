@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace DealLedger.Testing;
+
+/// <summary>The API's own command line (<c>DealLedger.Api.dll read-models ...</c>) in a process of its own, on a test's ledger.</summary>
+public static class ApiCli
+{
+    /// <summary>Starts the command; its output is drained and dropped (for tests that kill it).</summary>
+    public static Process Start(string connectionString, string schema, params string[] arguments)
+    {
+        var process = Process.Start(StartInfo(connectionString, schema, arguments))!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Runs the command to its end; returns its exit code and everything it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string connectionString, string schema, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(connectionString, schema, arguments))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await errors);
+    }
+
+    private static ProcessStartInfo StartInfo(string connectionString, string schema, string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DealLedger.Api.dll") },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+            Environment =
+            {
+                ["ConnectionStrings__Marten"] = connectionString,
+                ["Marten__Schema"] = schema,
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["DOTNET_ENVIRONMENT"] = "Production",
+            },
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
+}
