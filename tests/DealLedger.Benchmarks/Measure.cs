@@ -19,6 +19,8 @@ public static class Measure
         {
             aTimes.Add(await a());
             bTimes.Add(await b());
+            // Every round on the console, so the spread behind each median is there to see.
+            Console.WriteLine($"    round {round + 1}: {aTimes[^1]:N2} vs {bTimes[^1]:N2} (ratio {aTimes[^1] / bTimes[^1]:0.00})");
         }
 
         return (Median(aTimes), Median(bTimes));

@@ -17,7 +17,10 @@ public static class AdminEndpoints
     public static async Task<IResult> Status(ReadModelMonitor monitor, RebuildCoordinator rebuilds, CancellationToken ct) =>
         Results.Ok(await monitor.StatusAsync(rebuilds.Of, ct));
 
-    /// <summary>Starts rebuilding a read model from the whole log; 409 while one is already running for it.</summary>
+    /// <summary>
+    /// Starts rebuilding a read model from the whole log; 409 while one is already running for it (on any node or in
+    /// the CLI), and on a node whose daemon does not run it.
+    /// </summary>
     [WolverinePost("/admin/projections/{name}/rebuild", OperationId = "RebuildReadModel")]
     [Authorize(Policy = Policies.Admin)]
     [Tags("Admin")]
@@ -41,12 +44,14 @@ public static class AdminEndpoints
                 $"'{name}' is written with every fact; rebuild it with `read-models rebuild {name}` while the API is stopped.");
         }
 
-        var (job, started) = await rebuilds.StartAsync(model.Name, context.User.Identity?.Name, ct);
-        return started
-            ? Results.Accepted($"/admin/rebuilds/{job.Id}", job)
-            : Problems.Status(StatusCodes.Status409Conflict, "Rebuild already running",
-                $"'{name}' is already being rebuilt (/admin/rebuilds/{job.Id}); wait for it or cancel it.",
-                new Dictionary<string, object?> { ["rebuild"] = $"/admin/rebuilds/{job.Id}" });
+        var start = await rebuilds.StartAsync(model.Name, context.User.Identity?.Name, ct);
+        return start switch
+        {
+            { Refusal: null, Job: { } job } => Results.Accepted($"/admin/rebuilds/{job.Id}", job),
+            { Job: { } running } => Problems.Status(StatusCodes.Status409Conflict, "Rebuild already running", start.Refusal!,
+                new Dictionary<string, object?> { ["rebuild"] = $"/admin/rebuilds/{running.Id}" }),
+            _ => Problems.Status(StatusCodes.Status409Conflict, "Rebuild not possible on this node", start.Refusal!),
+        };
     }
 
     [WolverineGet("/admin/rebuilds/{id}", OperationId = "GetRebuild")]

@@ -89,6 +89,35 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         }
 
         var models = catalog.Models.Where(m => names.Count == 0 || names.Contains(m.Name)).ToList();
+        // Held until the command ends: an API node cannot start rebuilding these meanwhile, nor another CLI.
+        var holds = new List<RebuildLock>();
+        try
+        {
+            foreach (var model in models)
+            {
+                if (await RebuildLock.TryTakeAsync(store, model.Name, CancellationToken.None) is not { } hold)
+                {
+                    AnsiConsole.MarkupLine($"[red]{Markup.Escape(model.Name)} is being rebuilt by an API node or another CLI[/]; " +
+                        "wait for that rebuild to end.");
+                    return false;
+                }
+
+                holds.Add(hold);
+            }
+
+            return await RebuildAsync(store, models);
+        }
+        finally
+        {
+            foreach (var hold in holds)
+            {
+                await hold.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<bool> RebuildAsync(IDocumentStore store, List<ReadModel> models)
+    {
         var total = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
         foreach (var refresh in await LogStatistics.RefreshIfStaleAsync(store, CancellationToken.None))
         {

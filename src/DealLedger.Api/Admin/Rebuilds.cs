@@ -39,6 +39,7 @@ public sealed class RebuildCoordinator(
     IDocumentStore store,
     ReadModelCatalog catalog,
     IServiceProvider services,
+    IConfiguration configuration,
     TimeProvider clock,
     ILogger<RebuildCoordinator> logger)
 {
@@ -51,9 +52,30 @@ public sealed class RebuildCoordinator(
     public RebuildJob? Of(string readModel) =>
         _running.GetValueOrDefault(readModel) ?? _jobs.Values.Where(j => j.ReadModel == readModel).MaxBy(j => j.StartedAt);
 
-    /// <summary>Starts a rebuild, or returns the one already running for that read model (and false).</summary>
-    public async Task<(RebuildJob Job, bool Started)> StartAsync(string readModel, string? requestedBy, CancellationToken ct)
+    /// <summary>
+    /// Starts a rebuild, or says why not: one is running for that read model (here, on another node or in the
+    /// CLI), or another node runs the read model, so a rebuild here would race that node's live shard.
+    /// </summary>
+    public async Task<RebuildStart> StartAsync(string readModel, string? requestedBy, CancellationToken ct)
     {
+        if (_running.TryGetValue(readModel, out var running))
+        {
+            return AlreadyRunning(running);
+        }
+
+        if (NotHere(readModel) is { } elsewhere)
+        {
+            return new RebuildStart(null, elsewhere);
+        }
+
+        var hold = await RebuildLock.TryTakeAsync(store, readModel, ct);
+        if (hold is null)
+        {
+            return _running.TryGetValue(readModel, out running)
+                ? AlreadyRunning(running)
+                : new RebuildStart(null, $"'{readModel}' is being rebuilt by another node or by the CLI; wait for that rebuild to end.");
+        }
+
         long total;
         await using (var session = store.QuerySession())
         {
@@ -63,12 +85,35 @@ public sealed class RebuildCoordinator(
         var job = new RebuildJob { Id = Guid.NewGuid(), ReadModel = readModel, RequestedBy = requestedBy, StartedAt = clock.GetUtcNow(), Total = total };
         if (!_running.TryAdd(readModel, job))
         {
-            return (_running[readModel], false);
+            await hold.DisposeAsync();
+            return AlreadyRunning(_running[readModel]);
         }
 
         _jobs[job.Id] = job;
-        _ = Task.Run(() => RunAsync(job), CancellationToken.None);
-        return (job, true);
+        _ = Task.Run(() => RunAsync(job, hold), CancellationToken.None);
+        return new RebuildStart(job, null);
+    }
+
+    private static RebuildStart AlreadyRunning(RebuildJob job) =>
+        new(job, $"'{job.ReadModel}' is already being rebuilt (/admin/rebuilds/{job.Id}); wait for it or cancel it.");
+
+    /// <summary>Why this node must not rebuild the read model (its daemon does not run it), or null.</summary>
+    private string? NotHere(string readModel)
+    {
+        switch (configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo))
+        {
+            case DaemonMode.Disabled:
+                return "This node runs no projection daemon (Projections:DaemonMode is Disabled); " +
+                    "send the rebuild to the node that runs the read models.";
+            case DaemonMode.HotCold:
+                var agents = services.GetService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>()?.DaemonForMainDatabase().CurrentAgents() ?? [];
+                return agents.Any(a => a.Name.Name == readModel)
+                    ? null
+                    : $"'{readModel}' is advanced by another node (hot/cold: the leader runs every async read model), and a " +
+                      "rebuild here would race it; send the rebuild to the node whose GET /admin/projections shows runningHere.";
+            default:
+                return null;
+        }
     }
 
     public bool Cancel(RebuildJob job)
@@ -97,7 +142,7 @@ public sealed class RebuildCoordinator(
         job.EtaSeconds = job.EventsPerSecond > 0 ? (job.Total - job.Done) / job.EventsPerSecond : null;
     }
 
-    private async Task RunAsync(RebuildJob job)
+    private async Task RunAsync(RebuildJob job, RebuildLock hold)
     {
         IProjectionDaemon? built = null;
         try
@@ -130,6 +175,10 @@ public sealed class RebuildCoordinator(
             job.EtaSeconds = null;
             _running.TryRemove(job.ReadModel, out _);
             built?.Dispose();
+            await hold.DisposeAsync();
         }
     }
 }
+
+/// <summary>A rebuild started (<see cref="Refusal"/> null), or why not, with the running rebuild when there is one here.</summary>
+public sealed record RebuildStart(RebuildJob? Job, string? Refusal);

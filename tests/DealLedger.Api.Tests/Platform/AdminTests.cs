@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using DealLedger.Api.Admin;
 using DealLedger.Testing;
 using DealLedger.Domain.Sources;
 using JasperFx.Events;
@@ -15,6 +16,21 @@ namespace DealLedger.Api.Tests.Platform;
 public class AdminTests(ApiFixture api) : ApiTest(api)
 {
     private HttpClient Admin() => Api.Client(ApiFixture.AdminKey);
+
+    /// <summary>Polls a rebuild resource until it is no longer running (a minute at most); returns it.</summary>
+    private async Task<JsonNode> OutcomeAsync(string location)
+    {
+        JsonNode job;
+        var polls = 0;
+        do
+        {
+            await Task.Delay(100);
+            job = (await (await Admin().GetAsync(location)).Content.ReadFromJsonAsync<JsonNode>())!;
+        }
+        while ((string?)job["outcome"] == "running" && ++polls < 600);
+
+        return job;
+    }
 
     [Fact]
     public async Task read_model_status_needs_an_admin_key()
@@ -47,14 +63,7 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         await Problem.Assert(second, HttpStatusCode.Conflict);
         var location = first.Headers.Location!.ToString();
-        JsonNode job;
-        var polls = 0;
-        do
-        {
-            await Task.Delay(100);
-            job = (await (await Admin().GetAsync(location)).Content.ReadFromJsonAsync<JsonNode>())!;
-        }
-        while ((string?)job["outcome"] == "running" && ++polls < 600);
+        var job = await OutcomeAsync(location);
 
         Assert.Equal("succeeded", (string?)job["outcome"]);
         Assert.Equal((long)job["total"]!, (long)job["done"]!);
@@ -65,6 +74,33 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         await Problem.Assert(await Admin().DeleteAsync(location), HttpStatusCode.Conflict);
         await Problem.Assert(await Admin().PostAsync("/admin/projections/NoSuchModel/rebuild", null), HttpStatusCode.NotFound);
         await Problem.Assert(await Admin().PostAsync("/admin/projections/FactIndex/rebuild", null), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task a_rebuild_is_refused_while_another_process_rebuilds_that_read_model_and_on_a_node_without_a_daemon()
+    {
+        await using (var elsewhere = await RebuildLock.TryTakeAsync(Api.Store, "Timeline", CancellationToken.None))
+        {
+            Assert.NotNull(elsewhere);
+            var refused = await Problem.Assert(await Admin().PostAsync("/admin/projections/Timeline/rebuild", null), HttpStatusCode.Conflict);
+            Assert.Contains("being rebuilt by another node or by the CLI", (string?)refused["detail"], StringComparison.Ordinal);
+
+            var (exitCode, output) = await ApiCli.RunAsync(Api.ConnectionString, Api.Store.Options.Events.DatabaseSchemaName, "read-models", "rebuild", "Timeline");
+            Assert.True(exitCode != 0, output);
+            Assert.Contains("Timeline is being rebuilt by an API node or another CLI", output, StringComparison.Ordinal);
+        }
+
+        // The lock went with its holder: the rebuild can run now.
+        var started = await Admin().PostAsync("/admin/projections/Timeline/rebuild", null);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal("succeeded", (string?)(await OutcomeAsync(started.Headers.Location!.ToString()))["outcome"]);
+
+        // A node that runs no daemon serves HTTP only: the read models are advanced, and rebuilt, elsewhere.
+        await using var httpOnly = await Api.WithSettingsAsync();
+        var client = httpOnly.Server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.AdminKey);
+        var problem = await Problem.Assert(await client.PostAsync("/admin/projections/Timeline/rebuild", null), HttpStatusCode.Conflict);
+        Assert.Contains("runs no projection daemon", (string?)problem["detail"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -40,6 +41,15 @@ public class ScaleOutTests(ApiFixture api) : ApiTest(api)
         });
         var survivor = leader == first ? second : first;
         await WaitForAsync(async () => await CaughtUpAsync(leader) ? leader : null);
+
+        // Only the leader rebuilds: on the standby, a rebuild would race the leader's live shard.
+        var refused = await survivor.Client.PostAsync("/admin/projections/Timeline/rebuild", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("advanced by another node", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var rebuild = await leader.Client.PostAsync("/admin/projections/Timeline/rebuild", null);
+        Assert.Equal(HttpStatusCode.Accepted, rebuild.StatusCode);
+        await WaitForAsync(async () =>
+            (string?)(await leader.Client.GetFromJsonAsync<JsonNode>(rebuild.Headers.Location!))!["outcome"] == "succeeded" ? leader : null);
 
         await leader.KillAsync();
         var takeover = Stopwatch.StartNew();
