@@ -77,9 +77,15 @@ public sealed class RebuildCoordinator(
         }
 
         long total;
-        await using (var session = store.QuerySession())
+        try
         {
+            await using var session = store.QuerySession();
             total = await Temporal.TemporalReads.LogPositionAsync(session, ct);
+        }
+        catch
+        {
+            await hold.DisposeAsync();
+            throw;
         }
 
         var job = new RebuildJob { Id = Guid.NewGuid(), ReadModel = readModel, RequestedBy = requestedBy, StartedAt = clock.GetUtcNow(), Total = total };
