@@ -16,13 +16,23 @@ public static class ApiCli
         return process;
     }
 
-    /// <summary>Runs the command to its end; returns its exit code and everything it wrote.</summary>
+    /// <summary>Runs the command to its end (killed after 5 minutes); returns its exit code and everything it wrote.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string connectionString, string schema, params string[] arguments)
     {
         using var process = Process.Start(StartInfo(connectionString, schema, arguments))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{string.Join(' ', arguments)} did not end within 5 minutes");
+        }
+
         return (process.ExitCode, await output + await errors);
     }
 

@@ -50,6 +50,7 @@ public static class AdminEndpoints
             { Refusal: null, Job: { } job } => Results.Accepted($"/admin/rebuilds/{job.Id}", job),
             { Job: { } running } => Problems.Status(StatusCodes.Status409Conflict, "Rebuild already running", start.Refusal!,
                 new Dictionary<string, object?> { ["rebuild"] = $"/admin/rebuilds/{running.Id}" }),
+            { Elsewhere: true } => Problems.Status(StatusCodes.Status409Conflict, "Rebuild running elsewhere", start.Refusal!),
             _ => Problems.Status(StatusCodes.Status409Conflict, "Rebuild not possible on this node", start.Refusal!),
         };
     }

@@ -16,7 +16,7 @@ public static class LogStatistics
 
     /// <summary>
     /// Runs <c>ANALYZE</c> on each log table that has no statistics, or more rows changed since its last
-    /// analysis than autovacuum's own threshold (50 rows plus 10% of the table). Returns what it refreshed and
+    /// analysis than autovacuum's default threshold (50 rows plus 10% of the table). Returns what it refreshed and
     /// why. A refresh that cannot run (no ownership, a lock held for more than 5 s) is reported, not thrown:
     /// the rebuild is still correct, only slower.
     /// </summary>
@@ -66,6 +66,10 @@ public static class LogStatistics
                 await using var analyze = new NpgsqlCommand($"set local lock_timeout = '5s'; analyze {schema}.{table}", connection, transaction);
                 await analyze.ExecuteNonQueryAsync(ct);
                 await transaction.CommitAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                warnings.Add("another session holds a lock on it, such as an ANALYZE or VACUUM already running");
             }
             catch (PostgresException e)
             {

@@ -56,11 +56,15 @@ public sealed class RebuildLock : IAsyncDisposable
             await using var command = new NpgsqlCommand("select pg_advisory_unlock($1)", _connection) { Parameters = { new() { Value = _key } } };
             await command.ExecuteScalarAsync();
         }
-        catch (NpgsqlException)
+#pragma warning disable CA1031 // a broken or closed connection throws more than NpgsqlException; either way the lock went with it
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            // The connection is gone, and the lock went with it.
+            // The session is gone, and the lock with it; a broken connection is not returned to the pool.
         }
-
-        await _connection.DisposeAsync();
+        finally
+        {
+            await _connection.DisposeAsync();
+        }
     }
 }

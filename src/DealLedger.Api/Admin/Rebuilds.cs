@@ -73,7 +73,7 @@ public sealed class RebuildCoordinator(
         {
             return _running.TryGetValue(readModel, out running)
                 ? AlreadyRunning(running)
-                : new RebuildStart(null, $"'{readModel}' is being rebuilt by another node or by the CLI; wait for that rebuild to end.");
+                : new RebuildStart(null, $"'{readModel}' is being rebuilt by another node or by the CLI; wait for that rebuild to end.", Elsewhere: true);
         }
 
         long total;
@@ -116,7 +116,8 @@ public sealed class RebuildCoordinator(
                 return agents.Any(a => a.Name.Name == readModel)
                     ? null
                     : $"'{readModel}' is advanced by another node (hot/cold: the leader runs every async read model), and a " +
-                      "rebuild here would race it; send the rebuild to the node whose GET /admin/projections shows runningHere.";
+                      "rebuild here would race it; send the rebuild to the leader, the node whose GET /admin/projections shows " +
+                      "runningHere: true for the async read models.";
             default:
                 return null;
         }
@@ -151,6 +152,8 @@ public sealed class RebuildCoordinator(
     private async Task RunAsync(RebuildJob job, RebuildLock hold)
     {
         IProjectionDaemon? built = null;
+        var outcome = RebuildJob.Failed;
+        string? error = null;
         try
         {
             var daemon = services.GetService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>()?.DaemonForMainDatabase()
@@ -161,30 +164,39 @@ public sealed class RebuildCoordinator(
             }
 
             await daemon.RebuildProjectionAsync(job.ReadModel, TimeSpan.FromHours(6), job.Cancellation.Token);
-            job.Done = job.Total;
-            job.Outcome = RebuildJob.Succeeded;
+            outcome = RebuildJob.Succeeded;
         }
         catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
         {
-            job.Outcome = RebuildJob.Cancelled;
+            outcome = RebuildJob.Cancelled;
         }
         catch (Exception e)
         {
             // Loud: the error (with the failing event where Marten names it) is kept on the job and the status.
             logger.LogError(e, "Rebuild of {ReadModel} failed", job.ReadModel);
-            job.Outcome = RebuildJob.Failed;
-            job.Error = e.ToString();
+            error = e.ToString();
         }
         finally
         {
+            // The lock goes first: whoever reads the outcome may start the next rebuild at once, on any node.
+            await hold.DisposeAsync();
+            built?.Dispose();
+            if (outcome == RebuildJob.Succeeded)
+            {
+                job.Done = job.Total;
+            }
+
+            job.Error = error;
             job.FinishedAt = clock.GetUtcNow();
             job.EtaSeconds = null;
             _running.TryRemove(job.ReadModel, out _);
-            built?.Dispose();
-            await hold.DisposeAsync();
+            job.Outcome = outcome;
         }
     }
 }
 
-/// <summary>A rebuild started (<see cref="Refusal"/> null), or why not, with the running rebuild when there is one here.</summary>
-public sealed record RebuildStart(RebuildJob? Job, string? Refusal);
+/// <summary>
+/// A rebuild started (<see cref="Refusal"/> null), or why not: with the running rebuild when there is one here,
+/// <see cref="Elsewhere"/> when another node or the CLI runs one.
+/// </summary>
+public sealed record RebuildStart(RebuildJob? Job, string? Refusal, bool Elsewhere = false);

@@ -83,6 +83,7 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         {
             Assert.NotNull(elsewhere);
             var refused = await Problem.Assert(await Admin().PostAsync("/admin/projections/Timeline/rebuild", null), HttpStatusCode.Conflict);
+            Assert.Equal("Rebuild running elsewhere", (string?)refused["title"]);
             Assert.Contains("being rebuilt by another node or by the CLI", (string?)refused["detail"], StringComparison.Ordinal);
 
             var (exitCode, output) = await ApiCli.RunAsync(Api.ConnectionString, Api.Store.Options.Events.DatabaseSchemaName, "read-models", "rebuild", "Timeline");
@@ -100,6 +101,7 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         var client = httpOnly.Server.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.AdminKey);
         var problem = await Problem.Assert(await client.PostAsync("/admin/projections/Timeline/rebuild", null), HttpStatusCode.Conflict);
+        Assert.Equal("Rebuild not possible on this node", (string?)problem["title"]);
         Assert.Contains("runs no projection daemon", (string?)problem["detail"], StringComparison.Ordinal);
     }
 
