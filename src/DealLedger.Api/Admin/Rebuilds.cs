@@ -115,9 +115,8 @@ public sealed class RebuildCoordinator(
                 var agents = services.GetService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>()?.DaemonForMainDatabase().CurrentAgents() ?? [];
                 return agents.Any(a => a.Name.Name == readModel)
                     ? null
-                    : $"'{readModel}' is advanced by another node (hot/cold: the leader runs every async read model), and a " +
-                      "rebuild here would race it; send the rebuild to the leader, the node whose GET /admin/projections shows " +
-                      "runningHere: true for the async read models.";
+                    : $"'{readModel}' is advanced by another node's daemon (hot/cold), and a rebuild here would race it; " +
+                      $"send the rebuild to the node whose GET /admin/projections shows runningHere: true for '{readModel}'.";
             default:
                 return null;
         }
