@@ -85,7 +85,7 @@ if (app.Configuration.GetValue<bool>("Benchmarks:BareEndpoint"))
     BareEndpoint.Map(app);
 }
 
-var exitCode = await app.RunJasperFxCommands(args);
+var exitCode = await app.RunJasperFxCommands(ReadModelsCommand.Route(args));
 if (ownedDatabase is not null)
 {
     // The development database this process started (serving the API or a CLI command) stops with it.

@@ -41,7 +41,7 @@ public static class AdminEndpoints
             // Rebuilding an inline read model while the API takes writes would race them (the fact index is the
             // idempotency key): those are rebuilt with the CLI while the API is stopped.
             return Problems.Status(StatusCodes.Status409Conflict, "Inline read model",
-                $"'{name}' is written with every fact; rebuild it with `read-models rebuild {name}` while the API is stopped.");
+                $"'{name}' is written with every fact; rebuild it with `projections rebuild {name}` while the API is stopped.");
         }
 
         var start = await rebuilds.StartAsync(model.Name, context.User.Identity?.Name, ct);

@@ -32,8 +32,26 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         Usage("Rebuild the named read models").Arguments(x => x.Action, x => x.Names);
     }
 
+    /// <summary>
+    /// <c>projections list|status|rebuild [name...]</c> is this command too, under the name operators expect.
+    /// Marten's own <c>projections</c> command keeps its daemon runner (<c>projections</c>, <c>projections run</c>)
+    /// and every form with flags; its list and rebuild would bypass the catalogue, the rebuild lock and the
+    /// statistics check, so plain <c>list</c> and <c>rebuild</c> come here.
+    /// </summary>
+    public static string[] Route(string[] args) =>
+        args is ["projections", "list" or "status" or "rebuild", ..] && !args.Any(a => a.StartsWith('-'))
+            ? ["read-models", .. args[1..]]
+            : args;
+
     public override async Task<bool> Execute(ReadModelsInput input)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre.Console assumes 80 columns without a terminal and wraps every cell of the tables; logs and
+            // scripts get whole lines instead.
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+        }
+
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();

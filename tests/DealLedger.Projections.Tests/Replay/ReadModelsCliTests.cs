@@ -1,0 +1,36 @@
+using DealLedger.Testing;
+
+namespace DealLedger.Projections.Tests.Replay;
+
+/// <summary>The operators' commands, under both names: <c>projections list|status|rebuild</c> and <c>read-models ...</c>.</summary>
+public class ReadModelsCliTests(LedgerStoreFixture ledger) : StoreTest(ledger)
+{
+    [Fact]
+    public async Task projections_list_status_and_rebuild_are_the_catalogue_aware_commands()
+    {
+        await Ledger.RecordAsync(SeedData.Facts());
+        await Ledger.CatchUpAsync();
+
+        var list = await RunAsync("projections", "list");
+        Assert.All(ReadModels.All, m => Assert.Contains(m.Name, list, StringComparison.Ordinal));
+        Assert.Contains("kept", list, StringComparison.Ordinal);
+
+        var status = await RunAsync("projections", "status");
+        // Whole cells even without a terminal: the output of a script or a log is readable.
+        Assert.Contains("high-water mark", status, StringComparison.Ordinal);
+        Assert.All(ReadModels.All, m => Assert.Contains(m.Name, status, StringComparison.Ordinal));
+        Assert.Contains("caught-up", status, StringComparison.Ordinal);
+        Assert.Equal(status.Split('\n').Length, (await RunAsync("read-models", "status")).Split('\n').Length);
+
+        var total = (await Ledger.Store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+        var rebuild = await RunAsync("projections", "rebuild", "Timeline");
+        Assert.Contains($"rebuilt Timeline: {total} events in ", rebuild, StringComparison.Ordinal);
+    }
+
+    private async Task<string> RunAsync(params string[] arguments)
+    {
+        var (exitCode, output) = await ApiCli.RunAsync(Ledger.ConnectionString, Ledger.Schema, arguments);
+        Assert.True(exitCode == 0, output);
+        return output;
+    }
+}
