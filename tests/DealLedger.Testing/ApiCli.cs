@@ -6,9 +6,13 @@ namespace DealLedger.Testing;
 public static class ApiCli
 {
     /// <summary>Starts the command; its output is drained and dropped (for tests that kill it).</summary>
-    public static Process Start(string connectionString, string schema, params string[] arguments)
+    public static Process Start(string connectionString, string schema, params string[] arguments) =>
+        Start(StartInfo(connectionString, schema, arguments));
+
+    /// <summary>Starts a process whose output is drained and dropped, so it never blocks on a full pipe.</summary>
+    internal static Process Start(ProcessStartInfo start)
     {
-        var process = Process.Start(StartInfo(connectionString, schema, arguments))!;
+        var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -36,7 +40,8 @@ public static class ApiCli
         return (process.ExitCode, await output + await errors);
     }
 
-    private static ProcessStartInfo StartInfo(string connectionString, string schema, string[] arguments)
+    /// <summary>The API's program on a ledger, as production runs it: the CLI, or with <c>--urls</c>, a node (<see cref="ApiNode"/>).</summary>
+    internal static ProcessStartInfo StartInfo(string connectionString, string schema, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {

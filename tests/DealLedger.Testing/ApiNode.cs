@@ -33,33 +33,17 @@ public sealed class ApiNode : IAsyncDisposable
     public static async Task<ApiNode> StartAsync(string connectionString, string schema, params (string Key, string Value)[] settings)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DealLedger.Api.dll"), "--urls", $"http://127.0.0.1:{port}" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-            Environment =
-            {
-                ["ConnectionStrings__Marten"] = connectionString,
-                ["Marten__Schema"] = schema,
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Auth__ApiKeys__0__Name"] = $"node-{port}",
-                ["Auth__ApiKeys__0__Key"] = Key,
-                ["Auth__ApiKeys__0__Admin"] = "true",
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        };
+        var start = ApiCli.StartInfo(connectionString, schema, ["--urls", $"http://127.0.0.1:{port}"]);
+        start.Environment["Auth__ApiKeys__0__Name"] = $"node-{port}";
+        start.Environment["Auth__ApiKeys__0__Key"] = Key;
+        start.Environment["Auth__ApiKeys__0__Admin"] = "true";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = ApiCli.Start(start);
         var node = new ApiNode(process, port);
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(90))
