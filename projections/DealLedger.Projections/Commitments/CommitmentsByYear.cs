@@ -1,3 +1,4 @@
+using DealLedger.Domain.Facts;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections.Deals;
 using JasperFx.Events;
@@ -22,7 +23,9 @@ public sealed class CommitmentsByYear
     public List<string> Unscheduled { get; set; } = [];
 }
 
-public sealed record YearCommitment(string Counterparty, int Year, string Currency, decimal Amount, IReadOnlyList<string> Deals);
+/// <summary>One counterparty's share in one year; <see cref="Amount"/> is null when the sum is not computable (see <see cref="NotComputable"/>).</summary>
+public sealed record YearCommitment(string Counterparty, int Year, string Currency, decimal? Amount, IReadOnlyList<string> Deals,
+    string? NotComputable = null);
 
 /// <summary>One deal's schedule and the facts behind it (value, duration, start).</summary>
 public sealed record DealCommitment(string Deal, IReadOnlyList<string> Counterparties, Money Total, int Years, int StartYear,
@@ -85,6 +88,12 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
         }
 
         var duration = deal.Terms.GetValueOrDefault(DealTerms.Duration);
+        if (duration?.Value?.Quantity > FactLimits.DurationMonths.Max)
+        {
+            // Only a fact recorded before the limits existed can be this long; spreading it would bloat the document.
+            return null;
+        }
+
         var years = duration?.Value?.Quantity is { } months ? Math.Max(1, (int)Math.Ceiling(months / 12m)) : 1;
         var facts = new[] { total.Source?.FactId, duration?.Source?.FactId, start.Source?.FactId }.OfType<string>().ToList();
         var counterparties = deal.Parties.Where(p => p.Party != buyer).Select(p => p.Party).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -111,8 +120,12 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
 
         return shares.GroupBy(s => (s.Counterparty, s.Year, s.Currency))
             .OrderBy(g => g.Key.Counterparty, StringComparer.Ordinal).ThenBy(g => g.Key.Year).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
-            .Select(g => new YearCommitment(g.Key.Counterparty, g.Key.Year, g.Key.Currency, g.Sum(s => s.Amount),
-                g.Select(s => s.Deal).Distinct().ToList()))
+            .Select(g =>
+            {
+                var total = Figures.Sum(g.Select(s => s.Amount));
+                return new YearCommitment(g.Key.Counterparty, g.Key.Year, g.Key.Currency, total.Amount,
+                    g.Select(s => s.Deal).Distinct().ToList(), total.NotComputable);
+            })
             .ToList();
     }
 }

@@ -36,7 +36,8 @@ public sealed class EstimateHistory : IRevisioned
 /// <summary>
 /// One value of the chain. <see cref="Delta"/> and <see cref="Ratio"/> compare it with the previous live
 /// value when both are disclosed in the same currency; <see cref="StatedChange"/> is the change as the source
-/// worded it, kept so a reader can check one against the other.
+/// worded it, kept so a reader can check one against the other. <see cref="NotComputable"/> says why a delta or
+/// ratio is missing although both values are disclosed in the same currency.
 /// </summary>
 public sealed record EstimateRevision(
     Money Value,
@@ -45,7 +46,8 @@ public sealed record EstimateRevision(
     decimal? Ratio,
     Money? StatedChange,
     string? Note,
-    FactRef Source);
+    FactRef Source,
+    string? NotComputable = null);
 
 public sealed partial class EstimateHistoryProjection : SingleStreamProjection<EstimateHistory, string>
 {
@@ -134,11 +136,8 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
         for (var i = 0; i < history.Revisions.Count; i++)
         {
             var current = history.Revisions[i];
-            history.Revisions[i] = current with
-            {
-                Delta = Compare(previous, current.Value, (a, b) => b - a),
-                Ratio = Compare(previous, current.Value, (a, b) => a == 0 ? null : decimal.Round(b / a, 4)),
-            };
+            var change = Compare(previous, current.Value);
+            history.Revisions[i] = current with { Delta = change?.Delta, Ratio = change?.Ratio, NotComputable = change?.NotComputable };
             if (CurrentValueRule.IsLive(history.Statuses, current.Source.FactId))
             {
                 previous = current.Value;
@@ -162,8 +161,8 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
         return status;
     }
 
-    private static decimal? Compare(Money? previous, Money current, Func<decimal, decimal, decimal?> compare) =>
+    private static Change? Compare(Money? previous, Money current) =>
         previous?.Amount is { } a && current.Amount is { } b && previous.Currency == current.Currency
-            ? compare(a, b)
+            ? Figures.Between(a, b)
             : null;
 }

@@ -46,8 +46,11 @@ public sealed record DealPartyRef(string Party, string Role);
 
 public sealed record Counterparty(string Party, IReadOnlyList<string> Deals, IReadOnlyList<CurrencyTotal> DisclosedTotals);
 
-/// <summary>A total in one currency (a list rather than a dictionary: JSON key casing must not touch ISO codes).</summary>
-public sealed record CurrencyTotal(string Currency, decimal Amount);
+/// <summary>
+/// A total in one currency (a list rather than a dictionary: JSON key casing must not touch ISO codes).
+/// <see cref="Amount"/> is null when the sum is not computable, and <see cref="NotComputable"/> says why.
+/// </summary>
+public sealed record CurrencyTotal(string Currency, decimal? Amount, string? NotComputable = null);
 
 /// <summary>
 /// Async, multi-stream. A deal event reaches every party of that deal; the party's entry for the deal is
@@ -142,6 +145,10 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
             .Where(m => m.Amount is not null)
             .GroupBy(m => m.Currency, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new CurrencyTotal(g.Key, g.Sum(m => m.Amount!.Value)))
+            .Select(g =>
+            {
+                var total = Figures.Sum(g.Select(m => m.Amount!.Value));
+                return new CurrencyTotal(g.Key, total.Amount, total.NotComputable);
+            })
             .ToList();
 }

@@ -34,6 +34,7 @@ public sealed partial record RevisionRow(
     string? Text,
     decimal? Delta,
     decimal? Ratio,
+    string? NotComputable,
     DateOnly ReportedOn,
     string? Effective,
     DateTimeOffset RecordedAt,
@@ -119,9 +120,8 @@ public static class Revisions
         {
             var status = deal.Statuses.GetValueOrDefault(report.Source.FactId);
             var value = report.Value;
-            var (delta, ratio) = Compare(previous, value);
             rows.Add(Row(deal.Id, term.Term, report.Source, status, report.Source.FactId == term.Source?.FactId, value.Money,
-                value.Quantity, value.Unit, value.Precision, value.Period, value.Text, delta, ratio, recorders));
+                value.Quantity, value.Unit, value.Precision, value.Period, value.Text, Compare(previous, value), recorders));
             if (status is null || status.State == FactStatus.Live)
             {
                 previous = value;
@@ -133,8 +133,8 @@ public static class Revisions
 
     public static IReadOnlyList<RevisionRow> ForEstimate(EstimateHistory history, IReadOnlyDictionary<string, string?> recorders) =>
         history.Revisions.Select(r => Row(history.Id, history.Metric!, r.Source, history.Statuses.GetValueOrDefault(r.Source.FactId),
-                r.Source.FactId == history.Current?.Source.FactId, r.Value, null, null, r.Value.Precision, r.Horizon, r.Note, r.Delta, r.Ratio,
-                recorders))
+                r.Source.FactId == history.Current?.Source.FactId, r.Value, null, null, r.Value.Precision, r.Horizon, r.Note,
+                new Change(r.Delta, r.Ratio, r.NotComputable), recorders))
             .ToList();
 
     /// <summary>Who recorded each fact (the API key's name), from the events' metadata.</summary>
@@ -151,7 +151,7 @@ public static class Revisions
         _ => value.Text ?? "",
     };
 
-    private static (decimal? Delta, decimal? Ratio) Compare(TermValue? previous, TermValue current)
+    private static Change? Compare(TermValue? previous, TermValue current)
     {
         (decimal?, string?) Number(TermValue? v) => v switch
         {
@@ -162,19 +162,14 @@ public static class Revisions
 
         var (before, beforeUnit) = Number(previous);
         var (after, afterUnit) = Number(current);
-        if (before is null || after is null || beforeUnit != afterUnit)
-        {
-            return (null, null);
-        }
-
-        return (after - before, before == 0 ? null : decimal.Round(after.Value / before.Value, 4));
+        return before is null || after is null || beforeUnit != afterUnit ? null : Figures.Between(before.Value, after.Value);
     }
 
     private static RevisionRow Row(string subject, string term, FactRef source, FactStatus? status, bool current, Money? money,
-        decimal? quantity, string? unit, string? precision, Effective? period, string? text, decimal? delta, decimal? ratio,
+        decimal? quantity, string? unit, string? precision, Effective? period, string? text, Change? change,
         IReadOnlyDictionary<string, string?> recorders) =>
         new(subject, term, source.FactId, status?.State ?? FactStatus.Live, current,
-            money?.Amount, money?.Max, money?.Currency, precision, quantity, unit, period?.Text, text, delta, ratio,
+            money?.Amount, money?.Max, money?.Currency, precision, quantity, unit, period?.Text, text, change?.Delta, change?.Ratio, change?.NotComputable,
             source.ReportedOn, source.Effective?.Text, source.RecordedAt, recorders.GetValueOrDefault(source.FactId),
             source.Source.Publisher, source.Source.Title, source.Source.Url, source.Source.Kind,
             source.Source.Cites.Count == 0 ? null : string.Join("; ", source.Source.Cites.Select(c => c.Publisher)),

@@ -4,6 +4,7 @@ using DealLedger.Domain.Facts;
 using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections;
+using DealLedger.Projections.Deals;
 using DealLedger.Projections.Facts;
 using JasperFx;
 using JasperFx.Events;
@@ -56,6 +57,12 @@ public static class FactLedger
         var state = await session.Events.FetchStreamStateAsync(fact.Subject, ct);
         var subject = state is null ? null : new SubjectState(LedgerStore.KindOf(state) ?? StreamKind.Party, state.Version);
         var errors = LedgerRules.Check(fact, subject).Concat(await CheckReferencesAsync(session, fact, PendingFacts.None, ct)).ToList();
+        if (errors.Count == 0 && subject is { Kind: StreamKind.Deal } && LedgerRules.PartiesNamed(fact.Event).Count > 0)
+        {
+            var parties = await PartiesOfAsync(session, [fact.Subject], ct);
+            errors.AddRange(LedgerRules.CheckParties(fact, parties.GetValueOrDefault(fact.Subject) ?? []));
+        }
+
         if (errors.Count > 0)
         {
             return new RecordOutcome.Invalid(errors);
@@ -105,6 +112,9 @@ public static class FactLedger
             .ToDictionary(k => k.Id, StringComparer.Ordinal);
         var recordedEvents = await LoadEventsAsync(session, known.Values.Select(k => k.EventId), ct);
         var states = await FetchStreamStatesAsync(session, facts.Select(f => f.Fact.Subject), ct);
+        var parties = await PartiesOfAsync(session,
+            facts.Where(f => LedgerRules.PartiesNamed(f.Fact.Event).Count > 0 && states.GetValueOrDefault(f.Fact.Subject)?.Kind == StreamKind.Deal)
+                .Select(f => f.Fact.Subject), ct);
 
         var pending = new PendingFacts();
         var alreadyPresent = 0;
@@ -144,6 +154,21 @@ public static class FactLedger
                 ? new SubjectState(kind, 0)
                 : states.GetValueOrDefault(fact.Subject);
             var lineErrors = LedgerRules.Check(fact, subject).Concat(await CheckReferencesAsync(session, fact, pending, ct)).ToList();
+            var named = LedgerRules.PartiesNamed(fact.Event);
+            if (lineErrors.Count == 0 && named.Count > 0)
+            {
+                if (!parties.TryGetValue(fact.Subject, out var dealParties))
+                {
+                    parties[fact.Subject] = dealParties = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                lineErrors.AddRange(LedgerRules.CheckParties(fact, dealParties));
+                if (lineErrors.Count == 0)
+                {
+                    dealParties.UnionWith(named);
+                }
+            }
+
             if (lineErrors.Count > 0)
             {
                 errors.Add(new LineErrors(line, fact.FactId, lineErrors));
@@ -277,6 +302,14 @@ public static class FactLedger
 
         var events = await session.Events.QueryAllRawEvents().Where(e => list.Contains(e.Id)).ToListAsync(ct);
         return events.ToDictionary(e => e.Id);
+    }
+
+    /// <summary>The current parties of existing deals, from their inline summaries (as new as the stream).</summary>
+    private static async Task<Dictionary<string, HashSet<string>>> PartiesOfAsync(IQuerySession session, IEnumerable<string> deals, CancellationToken ct)
+    {
+        var ids = deals.Distinct(StringComparer.Ordinal).ToArray();
+        var summaries = ids.Length == 0 ? [] : await session.LoadManyAsync<DealSummary>(ct, ids);
+        return summaries.ToDictionary(s => s.Id, s => s.Parties.Select(p => p.Party).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
     private static async Task<Dictionary<string, SubjectState>> FetchStreamStatesAsync(

@@ -29,14 +29,14 @@ public static partial class FactParser
         }
 
         var root = new JsonFields(envelope, "", errors);
-        var factId = root.Text("factId", true, 200);
+        var factId = root.Text("factId", true, FactLimits.FactId);
         if (factId is not null && !FactIdPattern().IsMatch(factId))
         {
             root.Error("factId", "may hold only letters, digits and . _ : - (and must start with a letter or digit)");
             factId = null;
         }
 
-        var typeName = root.Text("type", true, 100);
+        var typeName = root.Text("type", true, FactLimits.Word);
         FactType? type = null;
         if (typeName is not null && !FactTypes.ByName.TryGetValue(typeName, out type))
         {
@@ -52,7 +52,7 @@ public static partial class FactParser
         }
 
         var effective = root.Effective("effective", false);
-        var corrects = root.Text("corrects", false, 200);
+        var corrects = root.Text("corrects", false, FactLimits.FactId);
         if (corrects is not null && type is { IsAboutAnotherFact: true })
         {
             root.Error("corrects", $"a '{type.Name}' fact cannot correct another; correct with a fact of the corrected fact's type");

@@ -28,7 +28,10 @@ public sealed partial class JsonFields
 
     public void Error(string name, string message) => _errors.Add(new FieldError(PathOf(name), message));
 
-    public string? Text(string name, bool required, int maxLength = 500, IReadOnlySet<string>? allowed = null)
+    /// <summary>A word of the vocabulary: one of <paramref name="allowed"/>.</summary>
+    public string? Word(string name, bool required, IReadOnlySet<string> allowed) => Text(name, required, FactLimits.Word, allowed);
+
+    public string? Text(string name, bool required, FieldLimit limit, IReadOnlySet<string>? allowed = null)
     {
         if (!TryGet(name, required, out var value))
         {
@@ -70,9 +73,9 @@ public sealed partial class JsonFields
             return null;
         }
 
-        if (text.Length > maxLength)
+        if (text.Length > limit.Max)
         {
-            Error(name, $"must be at most {maxLength} characters");
+            Error(name, string.Create(CultureInfo.InvariantCulture, $"must be at most {limit.Max:0} characters"));
             return null;
         }
 
@@ -87,7 +90,7 @@ public sealed partial class JsonFields
 
     public string? Slug(string name, bool required)
     {
-        var text = Text(name, required, maxLength: 100);
+        var text = Text(name, required, FactLimits.Slug);
         if (text is not null && !SlugPattern().IsMatch(text))
         {
             Error(name, $"'{text}' is not a slug (lower-case letters, digits and single hyphens, e.g. oracle-openai-cloud-2025)");
@@ -97,53 +100,35 @@ public sealed partial class JsonFields
         return text;
     }
 
-    public decimal? Number(string name, bool required, bool allowNegative = false, bool allowZero = true)
+    /// <summary>A number within <paramref name="limit"/>'s range and decimal places.</summary>
+    public decimal? Number(string name, bool required, FieldLimit limit)
     {
         if (!TryGet(name, required, out var value))
         {
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var number))
+        if (value.ValueKind != JsonValueKind.Number)
         {
             Error(name, "must be a number");
             return null;
         }
 
-        if (!allowNegative && number < 0)
+        // A number beyond decimal's range (1e400) does not parse: it is out of range, not malformed.
+        if (!value.TryGetDecimal(out var number) || !FactLimits.InRange(limit, number) || !FactLimits.FitsDecimals(limit, number))
         {
-            Error(name, "must not be negative");
-            return null;
-        }
-
-        if (!allowZero && number == 0)
-        {
-            Error(name, "must be greater than zero");
+            Error(name, FactLimits.RangeMessage(limit));
             return null;
         }
 
         return number;
     }
 
-    public int? PositiveInt(string name, bool required)
-    {
-        if (!TryGet(name, required, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number) || number <= 0)
-        {
-            Error(name, "must be a positive whole number");
-            return null;
-        }
-
-        return number;
-    }
+    public int? Whole(string name, bool required, FieldLimit limit) => Number(name, required, limit) is { } number ? (int)number : null;
 
     public DateOnly? Date(string name, bool required)
     {
-        var text = Text(name, required, maxLength: 10);
+        var text = Text(name, required, FactLimits.Period);
         if (text is null)
         {
             return null;
@@ -155,12 +140,18 @@ public sealed partial class JsonFields
             return null;
         }
 
+        if (date < FactLimits.EarliestDate || date > FactLimits.LatestDate)
+        {
+            Error(name, $"'{text}' is outside the ledger's years ({FactLimits.Year.Min:0}-{FactLimits.Year.Max:0})");
+            return null;
+        }
+
         return date;
     }
 
     public Effective? Effective(string name, bool required)
     {
-        var text = Text(name, required, maxLength: 100);
+        var text = Text(name, required, FactLimits.Period);
         if (text is null)
         {
             return null;
@@ -191,7 +182,7 @@ public sealed partial class JsonFields
         return new JsonFields(value, PathOf(name), _errors);
     }
 
-    public IReadOnlyList<JsonFields>? Objects(string name, bool required, int min = 0)
+    public IReadOnlyList<JsonFields>? Objects(string name, bool required, FieldLimit count)
     {
         if (!TryGet(name, required, out var value))
         {
@@ -201,6 +192,13 @@ public sealed partial class JsonFields
         if (value.ValueKind != JsonValueKind.Array)
         {
             Error(name, "must be an array");
+            return null;
+        }
+
+        var length = value.GetArrayLength();
+        if (length < count.Min || length > count.Max)
+        {
+            Error(name, string.Create(CultureInfo.InvariantCulture, $"must have between {count.Min:0} and {count.Max:0} {count.Unit} (has {length})"));
             return null;
         }
 
@@ -218,15 +216,10 @@ public sealed partial class JsonFields
             items.Add(new JsonFields(item, path, _errors));
         }
 
-        if (index < min)
-        {
-            Error(name, $"must have at least {min} item(s)");
-        }
-
         return items;
     }
 
-    public Money? Money(string name, bool required, bool allowNegative = false)
+    public Money? Money(string name, bool required, FieldLimit? amountLimit = null)
     {
         var fields = Nested(name, required);
         if (fields is null)
@@ -234,8 +227,9 @@ public sealed partial class JsonFields
             return null;
         }
 
-        var precision = fields.Text("precision", required: false, allowed: Sources.Money.Precisions) ?? Sources.Money.Exact;
-        var currency = fields.Text("currency", required: true, maxLength: 3);
+        var limit = amountLimit ?? FactLimits.Amount;
+        var precision = fields.Word("precision", required: false, Sources.Money.Precisions) ?? Sources.Money.Exact;
+        var currency = fields.Text("currency", required: true, FactLimits.Word);
         if (currency is not null && !Currencies.IsKnown(currency))
         {
             fields.Error("currency", $"'{currency}' is not an ISO 4217 currency code (e.g. USD, EUR)");
@@ -243,8 +237,8 @@ public sealed partial class JsonFields
         }
 
         var undisclosed = precision == Sources.Money.Undisclosed;
-        var amount = fields.Number("amount", required: !undisclosed, allowNegative);
-        var max = fields.Number("max", required: precision == Sources.Money.Range, allowNegative);
+        var amount = fields.Number("amount", required: !undisclosed, limit);
+        var max = fields.Number("max", required: precision == Sources.Money.Range, limit);
         if (undisclosed && amount is not null)
         {
             fields.Error("amount", "must be absent when the precision is 'undisclosed'");
@@ -264,40 +258,48 @@ public sealed partial class JsonFields
         return currency is null ? null : new Money(undisclosed ? null : amount, currency, precision, max);
     }
 
-    public Source? Source(string name, bool required, bool cited = false, int depth = 0)
+    public Source? Source(string name, bool required)
     {
         var fields = Nested(name, required);
-        return fields is null ? null : fields.AsSource(cited, depth);
+        return fields?.AsSource(cited: false, depth: 0, new Citations());
     }
 
-    private Source? AsSource(bool cited, int depth)
+    private Source? AsSource(bool cited, int depth, Citations citations)
     {
-        var publisher = Text("publisher", required: true, maxLength: 200);
-        var title = Text("title", required: !cited, maxLength: 500);
-        var url = Text("url", required: false, maxLength: 2000);
+        var publisher = Text("publisher", required: true, FactLimits.Name);
+        var title = Text("title", required: !cited, FactLimits.SourceTitle);
+        var url = Text("url", required: false, FactLimits.Url);
         if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http")))
         {
             Error("url", $"'{url}' is not an absolute http(s) URL");
         }
 
-        var kind = Text("kind", required: true, allowed: Sources.Source.Kinds);
-        var language = Text("language", required: !cited, maxLength: 12);
+        var kind = Word("kind", required: true, Sources.Source.Kinds);
+        var language = Text("language", required: !cited, FactLimits.Language);
         if (language is not null && !LanguagePattern().IsMatch(language))
         {
             Error("language", $"'{language}' is not a language tag (e.g. en, fr, pt-BR)");
         }
 
         var cites = new List<Source>();
-        if (depth >= 3 && _element.TryGetProperty("cites", out _))
+        if (depth >= FactLimits.CitationDepth.Max && _element.TryGetProperty("cites", out _))
         {
-            Error("cites", "citations may nest at most three levels");
+            Error("cites", string.Create(CultureInfo.InvariantCulture, $"citations may nest at most {FactLimits.CitationDepth.Max:0} levels"));
             _read.Add("cites");
         }
-        else
+        else if (Objects("cites", required: false, FactLimits.Citations) is { } citing)
         {
-            foreach (var cite in Objects("cites", required: false) ?? [])
+            citations.Count += citing.Count;
+            if (citations.Count > FactLimits.Citations.Max && !citations.Reported)
             {
-                if (cite.AsSource(cited: true, depth + 1) is { } source)
+                citations.Reported = true;
+                Error("cites", string.Create(CultureInfo.InvariantCulture,
+                    $"a fact may cite at most {FactLimits.Citations.Max:0} sources at all depths together"));
+            }
+
+            foreach (var cite in citing)
+            {
+                if (cite.AsSource(cited: true, depth + 1, citations) is { } source)
                 {
                     cites.Add(source);
                 }
@@ -334,6 +336,14 @@ public sealed partial class JsonFields
         }
 
         return true;
+    }
+
+    /// <summary>Citations counted over a whole source tree.</summary>
+    private sealed class Citations
+    {
+        public int Count { get; set; }
+
+        public bool Reported { get; set; }
     }
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]

@@ -1,3 +1,5 @@
+using System.Globalization;
+using DealLedger.Domain.Sources;
 namespace DealLedger.Domain.Facts;
 
 /// <summary>What the ledger knows about a subject stream before a fact is recorded on it.</summary>
@@ -82,6 +84,32 @@ public static class LedgerRules
         }
 
         return [];
+    }
+
+    /// <summary>The parties a deal fact names (those it may add to the deal).</summary>
+    public static IReadOnlyList<string> PartiesNamed(IFact fact) => fact switch
+    {
+        Deals.DealReported reported => reported.Parties.Select(p => p.Party).ToList(),
+        Deals.DealPartyJoined joined => [joined.Party],
+        _ => [],
+    };
+
+    /// <summary>
+    /// A deal may have at most <see cref="FactLimits.PartiesPerDeal"/> distinct parties over all its facts;
+    /// <paramref name="current"/> are the parties it has before this fact.
+    /// </summary>
+    public static IReadOnlyList<FieldError> CheckParties(ParsedFact fact, IReadOnlySet<string> current)
+    {
+        var named = PartiesNamed(fact.Event);
+        var added = named.Where(p => !current.Contains(p)).Distinct(StringComparer.Ordinal).Count();
+        if (added == 0 || current.Count + added <= FactLimits.PartiesPerDeal.Max)
+        {
+            return [];
+        }
+
+        var field = fact.Event is Deals.DealPartyJoined ? "data.party" : "data.parties";
+        return [new FieldError(field, string.Create(CultureInfo.InvariantCulture,
+            $"'{fact.Subject}' has {current.Count} parties and this fact would add {added}: a deal has at most {FactLimits.PartiesPerDeal.Max:0}"))];
     }
 
     private static string Noun(StreamKind kind) => kind.ToString().ToLowerInvariant();

@@ -95,7 +95,7 @@ public sealed partial record Effective(string Text, DateOnly? From, DateOnly? To
     public bool Covers(DateOnly date) => (From is null || From <= date) && (To is null || date <= To);
 
     private static string Unrecognised(string text) =>
-        $"'{text}' is not a date (2025-09-10), month (2025-09), year (2027), quarter (Q3 2026), half (H1 2026), " +
+        $"'{text}' is not, within the ledger's years 1900-2200, a date (2025-09-10), month (2025-09), year (2027), quarter (Q3 2026), half (H1 2026), " +
         "season (summer 2026), part of a year (early 2026) or a period of those (2019/2024, since 2019, through 2029)";
 
     private static string Normalise(string text) => WhiteSpace().Replace(text.Trim(), " ");
@@ -117,12 +117,17 @@ public sealed partial record Effective(string Text, DateOnly? From, DateOnly? To
         if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             from = to = day;
-            return true;
+            return InYears(day.Year);
         }
 
         if (DateOnly.TryParseExact(s + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month)
             && s.Length == 7)
         {
+            if (!InYears(month.Year))
+            {
+                return false;
+            }
+
             from = month;
             to = month.AddMonths(1).AddDays(-1);
             return true;
@@ -171,7 +176,7 @@ public sealed partial record Effective(string Text, DateOnly? From, DateOnly? To
     {
         from = default;
         to = default;
-        if (year is < 1900 or > 2200)
+        if (!InYears(year))
         {
             return false;
         }
@@ -180,6 +185,9 @@ public sealed partial record Effective(string Text, DateOnly? From, DateOnly? To
         to = new DateOnly(year, 1, 1).AddMonths(last).AddDays(-1);
         return true;
     }
+
+    /// <summary>Within the ledger's years (<see cref="Facts.FactLimits.Year"/>), so no period arithmetic can overflow.</summary>
+    private static bool InYears(int year) => year >= Facts.FactLimits.Year.Min && year <= Facts.FactLimits.Year.Max;
 
     [GeneratedRegex(@"^\d{4}$")]
     private static partial Regex YearOnly();
