@@ -18,8 +18,12 @@ public static class LedgerStore
     public const string DefaultSchema = "ledger";
 
     /// <param name="models">The read models to register, with their versions (the catalogue by default).</param>
+    /// <param name="skipFailingEvents">
+    /// The operator's way out of a read model stopped on an event (docs/operations.md): skip such events into
+    /// Marten's dead-letter table instead of stopping.
+    /// </param>
     public static void Configure(StoreOptions options, string connectionString, string schema = DefaultSchema,
-        IReadOnlyList<ReadModel>? models = null)
+        IReadOnlyList<ReadModel>? models = null, bool skipFailingEvents = false)
     {
         options.Connection(connectionString);
         options.DatabaseSchemaName = schema;
@@ -43,7 +47,7 @@ public static class LedgerStore
         // A projection that cannot apply an event stops (its shard pauses, the status and /health say so with
         // the event) instead of Marten's continuous default of skipping the event: a skipped event would make
         // the read model silently differ from a rebuild.
-        options.Projections.Errors.SkipApplyErrors = false;
+        options.Projections.Errors.SkipApplyErrors = skipFailingEvents;
         options.Projections.Errors.SkipSerializationErrors = false;
         options.Projections.Errors.SkipUnknownEvents = false;
 

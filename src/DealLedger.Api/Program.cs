@@ -25,7 +25,8 @@ builder.Services.AddSingleton(new ReadModelCatalog(ReadModels.All));
 builder.Services.AddMarten(services =>
     {
         var options = new StoreOptions();
-        LedgerStore.Configure(options, connectionString, schema, services.GetRequiredService<ReadModelCatalog>().Models);
+        LedgerStore.Configure(options, connectionString, schema, services.GetRequiredService<ReadModelCatalog>().Models,
+            builder.Configuration.GetValue<bool>("Projections:SkipFailingEvents"));
         options.Schema.For<ServingVersion>();
         return options;
     })

@@ -7,6 +7,7 @@ using DealLedger.Domain.Sources;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Events;
 using Marten.Events.Daemon.Coordination;
 using Marten.Events.Projections;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,6 +129,32 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         var description = (string?)report["checks"]![1]!["description"];
         Assert.Contains("FaultyProjection stopped on event", description);
         Assert.Contains((string)poison!["eventId"]!, description);
+    }
+
+    [Fact]
+    public async Task with_skip_failing_events_the_read_model_dead_letters_the_event_and_keeps_advancing()
+    {
+        await using var host = await Api.IsolatedHostAsync("test_skip_failing",
+            services => services.ConfigureMarten(options => options.Projections.Add<FaultyProjection>(ProjectionLifecycle.Async)),
+            ("Projections:SkipFailingEvents", "true"));
+        await host.ResetAllMartenDataAsync();
+        var client = host.Server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.Key);
+        (await Api.PostFactAsync(Envelopes.Deal("fine", "some-deal", "2025-01-01"), client)).EnsureSuccessStatusCode();
+        (await Api.PostFactAsync(Envelopes.Value("poison", "some-deal", "2025-01-02", 1m), client)).EnsureSuccessStatusCode();
+        (await Api.PostFactAsync(Envelopes.Value("after", "some-deal", "2025-01-03", 2m), client)).EnsureSuccessStatusCode();
+
+        await host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await using var session = store.QuerySession();
+        var deadLetters = await session.Query<JasperFx.Events.Daemon.DeadLetterEvent>().ToListAsync();
+        var dead = Assert.Single(deadLetters);
+        Assert.EndsWith("FaultyProjection", dead.ProjectionName);
+        var events = await session.Events.QueryAllRawEvents().ToListAsync();
+        Assert.Equal(events.Single(e => e.Data is IFact { Fact.FactId: "poison" }).Sequence, dead.EventSequence);
+        var health = await host.Server.CreateClient().GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
     [Fact]
