@@ -51,6 +51,10 @@ public sealed class ApiFixture : IAsyncLifetime
     public Task<IAlbaHost> IsolatedHostAsync(string schema, Action<IServiceCollection> services, params (string Key, string Value)[] settings) =>
         StartHostAsync(services, [("Marten:Schema", schema), .. settings]);
 
+    /// <summary>Another API host on the same database with extra services and its async daemon off.</summary>
+    public Task<IAlbaHost> WithServicesAsync(Action<IServiceCollection> services, params (string Key, string Value)[] settings) =>
+        StartHostAsync(services, [("Projections:DaemonMode", "Disabled"), .. settings]);
+
     private async Task<IAlbaHost> StartHostAsync(Action<IServiceCollection>? extraServices = null, params (string Key, string Value)[] settings)
     {
         JasperFxEnvironment.AutoStartHost = true;
