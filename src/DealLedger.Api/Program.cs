@@ -32,6 +32,7 @@ builder.Services.AddMarten(services =>
         LedgerStore.Configure(options, connectionString, schema, services.GetRequiredService<ReadModelCatalog>().Models);
         options.Schema.For<ServingVersion>();
         options.AutoCreateSchemaObjects = posture.ApplySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+        options.Logger(new DealLedger.Api.Facts.LostRaceLogging(services.GetRequiredService<ILogger<IDocumentStore>>()));
         return options;
     })
     .UseLightweightSessions()
