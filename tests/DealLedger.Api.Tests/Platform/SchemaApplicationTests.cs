@@ -18,7 +18,8 @@ public class SchemaApplicationTests(ApiFixture api) : ApiTest(api)
     {
         await DropSchemaAsync();
 
-        var (exitCode, output) = await ApiCli.RunAsync(Api.ConnectionString, Schema, NoDdl, "--urls", "http://127.0.0.1:0");
+        // As the container runs it: no arguments (JasperFx's run command), the address from the environment.
+        var (exitCode, output) = await ApiCli.RunAsync(Api.ConnectionString, Schema, [.. NoDdl, ("ASPNETCORE_URLS", "http://127.0.0.1:0")]);
         Assert.True(exitCode != 0, output);
         Assert.Contains("db-apply", output, StringComparison.Ordinal);
         Assert.Equal(0, await TableCountAsync());
