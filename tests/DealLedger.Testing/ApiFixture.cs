@@ -132,9 +132,10 @@ public sealed class ApiFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task<JsonNode> GetJsonAsync(string url)
+    /// <summary>Reads as an anonymous caller, or with <paramref name="key"/> (recorder names are shown to keyed callers only).</summary>
+    public async Task<JsonNode> GetJsonAsync(string url, string? key = null)
     {
-        var response = await Client(withKey: false).GetAsync(url);
+        var response = await Client(key).GetAsync(url);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
     }
