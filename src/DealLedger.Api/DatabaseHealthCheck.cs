@@ -1,21 +1,30 @@
+using DealLedger.Api.Admin;
 using Marten;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 
 namespace DealLedger.Api;
 
-/// <summary>Healthy when the event store's database answers a query.</summary>
-public sealed class DatabaseHealthCheck(IDocumentStore store) : IHealthCheck
+/// <summary>Healthy when the event store's database answers a query; its data names the server (shown to admin keys only).</summary>
+public sealed class DatabaseHealthCheck(IDocumentStore store, LedgerDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var connection = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var data = new Dictionary<string, object>
+        {
+            ["host"] = $"{connection.Host}:{connection.Port}",
+            ["database"] = connection.Database ?? "",
+            ["schema"] = database.Schema,
+        };
         try
         {
             var statistics = await store.Advanced.FetchEventStoreStatistics(token: cancellationToken);
-            return HealthCheckResult.Healthy($"{statistics.EventCount} events in {statistics.StreamCount} streams");
+            return HealthCheckResult.Healthy($"{statistics.EventCount} events in {statistics.StreamCount} streams", data);
         }
         catch (Exception e)
         {
-            return HealthCheckResult.Unhealthy("The database does not answer", e);
+            return HealthCheckResult.Unhealthy("The database does not answer", e, data);
         }
     }
 }

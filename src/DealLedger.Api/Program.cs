@@ -8,6 +8,7 @@ using JasperFx;
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
@@ -15,6 +16,9 @@ using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Host.ApplyJasperFxExtensions();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+var posture = Posture.From(builder.Configuration, builder.Environment);
+builder.Services.AddSingleton(posture);
 
 using var bootLogging = LoggerFactory.Create(logging => logging.AddConsole());
 var (connectionString, ownedDatabase) = await DatabaseProvisioning.ResolveAsync(builder, bootLogging.CreateLogger("DealLedger.Database"));
@@ -28,6 +32,8 @@ builder.Services.AddMarten(services =>
         LedgerStore.Configure(options, connectionString, schema, services.GetRequiredService<ReadModelCatalog>().Models,
             builder.Configuration.GetValue<bool>("Projections:SkipFailingEvents"));
         options.Schema.For<ServingVersion>();
+        options.AutoCreateSchemaObjects = posture.ApplySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+        options.Logger(new DealLedger.Api.Facts.LostRaceLogging(services.GetRequiredService<ILogger<IDocumentStore>>()));
         return options;
     })
     .UseLightweightSessions()
@@ -38,10 +44,19 @@ builder.Host.UseWolverine(options =>
 {
     // Without this, test runs sometimes scan the test assembly and find no endpoint.
     options.ApplicationAssembly = typeof(Program).Assembly;
+    options.AutoBuildMessageStorageOnStartup = posture.ApplySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
 });
+if (!posture.ApplySchema)
+{
+    // First of the hosted services, so a missing schema stops the start before the daemon or Wolverine touch it.
+    builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SchemaCheck>());
+}
+
 builder.Services.AddWolverineHttp();
 
-builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
+builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection("Auth"))
+    .Validate(auth => auth.Problems().Count == 0, "Auth:ApiKeys has keys that cannot be used; each needs a Name and either a Key or a KeyHash (64 hex digits of SHA-256)")
+    .ValidateOnStart();
 builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
 builder.Services.AddAuthentication(ApiKeyHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
@@ -52,7 +67,8 @@ builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(readsNeedKey ? new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build() : null);
 
 builder.Services.ConfigureHttpJsonOptions(ResponseJson.Configure);
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(ExpectedOutcomes.Configure);
+builder.Services.AddCors(cors => cors.AddDefaultPolicy(posture.CorsPolicy));
 builder.Services.AddExceptionHandler<ErrorHandling>();
 builder.Services.AddSingleton<ReadModelMonitor>();
 builder.Services.AddSingleton<RebuildCoordinator>();
@@ -62,23 +78,37 @@ builder.Services.AddSingleton<DealLedger.Api.Deals.CurrentDeals>();
 builder.Services.AddHostedService<ReadModelVersionsRefresh>();
 builder.Services.AddHostedService<ReadModelWatch>();
 builder.Services.AddHealthChecks()
-    .AddCheck<DatabaseHealthCheck>("database")
-    .AddCheck<ReadModelsHealthCheck>("read-models");
+    .AddCheck<DatabaseHealthCheck>("database", tags: [HealthJson.Ready])
+    .AddCheck<ReadModelsHealthCheck>("read-models", tags: [HealthJson.Ready]);
 builder.Services.AddOpenApi(OpenApiRequestBodies.Add);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<SeedLoader>();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
+app.UseExpectedOutcomeLogging();
 app.UseExceptionHandler();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+
 app.UseStatusCodePages();
 app.UseCorrelationIds();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapOpenApi().AllowAnonymous();
-app.MapScalarApiReference("/docs").AllowAnonymous();
-app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync })
-    .AllowAnonymous();
+if (posture.DocsEnabled)
+{
+    app.MapOpenApi().AllowAnonymous();
+    app.MapScalarApiReference("/docs").AllowAnonymous();
+}
+
+var readiness = new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthJson.Ready), ResponseWriter = HealthJson.WriteAsync };
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthJson.WriteAsync }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", readiness).AllowAnonymous();
+app.MapHealthChecks("/health", readiness).AllowAnonymous();
 app.MapWolverineEndpoints(options => options.RejectUnparseableQueryValues = true);
 if (app.Configuration.GetValue<bool>("Benchmarks:BareEndpoint"))
 {

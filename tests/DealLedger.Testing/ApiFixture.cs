@@ -51,6 +51,10 @@ public sealed class ApiFixture : IAsyncLifetime
     public Task<IAlbaHost> IsolatedHostAsync(string schema, Action<IServiceCollection> services, params (string Key, string Value)[] settings) =>
         StartHostAsync(services, [("Marten:Schema", schema), .. settings]);
 
+    /// <summary>Another API host on the same database with extra services and its async daemon off.</summary>
+    public Task<IAlbaHost> WithServicesAsync(Action<IServiceCollection> services, params (string Key, string Value)[] settings) =>
+        StartHostAsync(services, [("Projections:DaemonMode", "Disabled"), .. settings]);
+
     private async Task<IAlbaHost> StartHostAsync(Action<IServiceCollection>? extraServices = null, params (string Key, string Value)[] settings)
     {
         JasperFxEnvironment.AutoStartHost = true;
@@ -128,9 +132,10 @@ public sealed class ApiFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task<JsonNode> GetJsonAsync(string url)
+    /// <summary>Reads as an anonymous caller, or with <paramref name="key"/> (recorder names are shown to keyed callers only).</summary>
+    public async Task<JsonNode> GetJsonAsync(string url, string? key = null)
     {
-        var response = await Client(withKey: false).GetAsync(url);
+        var response = await Client(key).GetAsync(url);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
     }

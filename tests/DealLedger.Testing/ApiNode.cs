@@ -55,7 +55,7 @@ public sealed class ApiNode : IAsyncDisposable
 
             try
             {
-                if ((await node.Client.GetAsync("/openapi/v1.json")).IsSuccessStatusCode)
+                if ((await node.Client.GetAsync("/health/live")).IsSuccessStatusCode)
                 {
                     return node;
                 }

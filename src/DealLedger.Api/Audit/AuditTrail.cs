@@ -1,4 +1,5 @@
 using System.Globalization;
+using DealLedger.Api.Auth;
 using DealLedger.Api.Streams;
 using DealLedger.Api.Temporal;
 using DealLedger.Domain.Sources;
@@ -26,9 +27,17 @@ public static class AuditTrail
     [Tags("Audit")]
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public static async Task<IResult> Get(string? recordedFrom, string? recordedTo, string? recordedBy, string? type, string? cursor, int? limit,
-        IQuerySession session, IConfiguration configuration, CancellationToken ct)
+        HttpContext context, IQuerySession session, IConfiguration configuration, CancellationToken ct)
     {
+        var withRecorders = RecorderNames.VisibleTo(context.User);
+        if (!withRecorders && !string.IsNullOrEmpty(recordedBy))
+        {
+            // Otherwise an anonymous caller could test guessed key names one by one.
+            return Problems.Status(StatusCodes.Status401Unauthorized, "API key required", "Filtering by recorder needs an API key in the X-Api-Key header.");
+        }
+
         IResult? problem = null;
         var from = TemporalQuery.Instant(recordedFrom, endOfDay: false, "recordedFrom", ref problem);
         var to = TemporalQuery.Instant(recordedTo, endOfDay: true, "recordedTo", ref problem);
@@ -72,7 +81,7 @@ public static class AuditTrail
 
         var size = limit ?? Paging.DefaultLimit;
         var events = await query.OrderBy(e => e.Sequence).Take(size + 1).ToListAsync(ct);
-        var page = events.Take(size).Where(e => e.Data is IFact).Select(StreamEvents.ToRecorded).ToList();
+        var page = events.Take(size).Where(e => e.Data is IFact).Select(e => StreamEvents.ToRecorded(e, withRecorders)).ToList();
         var atEnd = events.Count <= size;
 
         // At the end every event up to the high-water mark has been seen (filters included), so the next page starts there.

@@ -80,7 +80,7 @@ public static class Revisions
                 $"Deal '{slug}' has no report of '{term}' on this basis; its terms: {string.Join(", ", deal.Terms.Keys)}.");
         }
 
-        var rows = ForDealTerm(deal, dealTerm, Recorders(events));
+        var rows = ForDealTerm(deal, dealTerm, Recorders(events, context));
         return await Export.RowsAsync(context, exportFormat, Export.Stream(rows), $"{slug}-{term}-revisions",
             () => Task.FromResult(Results.Json(new { revisions = rows, basis })));
     }
@@ -107,7 +107,7 @@ public static class Revisions
             return Problems.NotFound("estimate", slug);
         }
 
-        var rows = ForEstimate(history, Recorders(events));
+        var rows = ForEstimate(history, Recorders(events, context));
         return await Export.RowsAsync(context, exportFormat, Export.Stream(rows), $"{slug}-revisions",
             () => Task.FromResult(Results.Json(new { revisions = rows, basis })));
     }
@@ -140,6 +140,10 @@ public static class Revisions
     /// <summary>Who recorded each fact (the API key's name), from the events' metadata.</summary>
     public static IReadOnlyDictionary<string, string?> Recorders(IEnumerable<IEvent> events) =>
         events.Where(e => e.Data is IFact).ToDictionary(e => ((IFact)e.Data).Fact.FactId, e => e.UserName);
+
+    /// <summary>The recorders, or none when the caller may not see them (<see cref="Auth.RecorderNames"/>).</summary>
+    private static IReadOnlyDictionary<string, string?> Recorders(IEnumerable<IEvent> events, HttpContext context) =>
+        Auth.RecorderNames.VisibleTo(context.User) ? Recorders(events) : new Dictionary<string, string?>();
 
     /// <summary>A value as one line of text, for changes and exports.</summary>
     public static string Describe(TermValue value) => value switch

@@ -7,19 +7,55 @@ using Microsoft.Extensions.Options;
 
 namespace DealLedger.Api.Auth;
 
-/// <summary>One configured key (<c>Auth:ApiKeys</c>): its name is recorded on every event written with it.</summary>
+/// <summary>
+/// One configured key (<c>Auth:ApiKeys</c>): its name is recorded on every event written with it. The secret is
+/// given either as <see cref="Key"/> or, so configuration never holds it, as <see cref="KeyHash"/>.
+/// </summary>
 public sealed class ApiKey
 {
     public string Name { get; set; } = "";
     public string Key { get; set; } = "";
 
+    /// <summary>The SHA-256 of the key's UTF-8 bytes as 64 hex digits (<c>printf %s KEY | sha256sum</c>).</summary>
+    public string KeyHash { get; set; } = "";
+
     /// <summary>An admin key may also operate the read models (<c>/admin/...</c>).</summary>
     public bool Admin { get; set; }
+
+    /// <summary>The SHA-256 presented keys are compared with; null when the entry is unusable.</summary>
+    public byte[]? Hash()
+    {
+        if (Key.Length > 0)
+        {
+            return KeyHash.Length > 0 ? null : SHA256.HashData(Encoding.UTF8.GetBytes(Key));
+        }
+
+        if (KeyHash.Length != 64)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Convert.FromHexString(KeyHash);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 }
 
 public sealed class AuthOptions
 {
     public List<ApiKey> ApiKeys { get; set; } = [];
+
+    /// <summary>Why configured keys cannot be used (no name; neither or both of Key and KeyHash; a hash that is not 64 hex digits).</summary>
+    public IReadOnlyList<string> Problems() =>
+        ApiKeys.Select((k, i) => (k, i))
+            .Where(x => x.k.Name.Length == 0 || x.k.Hash() is null)
+            .Select(x => $"Auth:ApiKeys:{x.i}")
+            .ToList();
 
     /// <summary>When true, reads need a key too; by default they are open.</summary>
     public bool RequireKeyForReads { get; set; }
@@ -44,8 +80,7 @@ public sealed class ApiKeyHandler(
         }
 
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(values.ToString()));
-        var match = auth.CurrentValue.ApiKeys.FirstOrDefault(k =>
-            k.Key.Length > 0 && CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(k.Key))));
+        var match = auth.CurrentValue.ApiKeys.FirstOrDefault(k => k.Hash() is { } hash && CryptographicOperations.FixedTimeEquals(presented, hash));
         if (match is null)
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));

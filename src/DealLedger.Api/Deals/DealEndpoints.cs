@@ -122,11 +122,11 @@ public static class DealEndpoints
     [Tags("Deals")]
     [ProducesResponseType<IReadOnlyList<RecordedEvent>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> History(string slug, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> History(string slug, HttpContext context, IQuerySession session, CancellationToken ct)
     {
         var summary = await session.LoadAsync<DealSummary>(slug, ct);
         return summary is null
             ? Problems.NotFound("deal", slug)
-            : Results.Ok(await StreamEvents.ReadAsync(session, slug, ct));
+            : Results.Ok(await StreamEvents.ReadAsync(session, slug, Auth.RecorderNames.VisibleTo(context.User), ct));
     }
 }

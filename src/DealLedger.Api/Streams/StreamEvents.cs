@@ -1,3 +1,4 @@
+using DealLedger.Api.Auth;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections.Timeline;
@@ -35,23 +36,24 @@ public static class StreamEvents
     [Tags("Audit")]
     [ProducesResponseType<IReadOnlyList<RecordedEvent>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Get(string slug, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string slug, HttpContext context, IQuerySession session, CancellationToken ct)
     {
-        var events = await ReadAsync(session, slug, ct);
+        var events = await ReadAsync(session, slug, RecorderNames.VisibleTo(context.User), ct);
         return events.Count == 0 ? Problems.NotFound("stream", slug) : Results.Ok(events);
     }
 
-    public static async Task<IReadOnlyList<RecordedEvent>> ReadAsync(IQuerySession session, string slug, CancellationToken ct)
+    /// <param name="withRecorders">Whether the caller may see who recorded each fact (<see cref="RecorderNames"/>).</param>
+    public static async Task<IReadOnlyList<RecordedEvent>> ReadAsync(IQuerySession session, string slug, bool withRecorders, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(slug, token: ct);
-        return events.Where(e => e.Data is IFact).Select(ToRecorded).ToList();
+        return events.Where(e => e.Data is IFact).Select(e => ToRecorded(e, withRecorders)).ToList();
     }
 
-    public static RecordedEvent ToRecorded(IEvent e)
+    public static RecordedEvent ToRecorded(IEvent e, bool withRecorder)
     {
         var fact = (IFact)e.Data;
         return new RecordedEvent(e.Sequence, e.Version, e.Id, FactTypes.Of(fact).Name, fact.Fact.FactId, e.StreamKey!,
-            fact.Fact.ReportedOn, fact.Fact.Effective, e.Timestamp, e.UserName, e.CorrelationId, fact.Fact.Source,
+            fact.Fact.ReportedOn, fact.Fact.Effective, e.Timestamp, withRecorder ? e.UserName : null, e.CorrelationId, fact.Fact.Source,
             TimelineProjection.Describe(fact), fact);
     }
 }

@@ -59,11 +59,11 @@ public class AuditTrailTests(ApiFixture api) : ApiTest(api)
         Assert.All(deals["items"]!.AsArray(), e => Assert.Equal("deal.reported", (string?)e!["type"]));
         Assert.Equal(8, deals["items"]!.AsArray().Count);
 
-        var mine = await Api.GetJsonAsync($"/events?recordedBy={ApiFixture.KeyName}&limit=500");
+        var mine = await Api.GetJsonAsync($"/events?recordedBy={ApiFixture.KeyName}&limit=500", ApiFixture.Key);
         Assert.Equal(SeedData.Facts().Count, mine["items"]!.AsArray().Count);
         Assert.All(mine["items"]!.AsArray(), e => Assert.NotNull(e!["correlationId"]));
 
-        Assert.Empty((await Api.GetJsonAsync("/events?recordedBy=someone-else"))["items"]!.AsArray());
+        Assert.Empty((await Api.GetJsonAsync("/events?recordedBy=someone-else", ApiFixture.Key))["items"]!.AsArray());
         Assert.Empty((await Api.GetJsonAsync($"/events?recordedFrom={DateTime.UtcNow.AddDays(1):yyyy-MM-dd}"))["items"]!.AsArray());
         Assert.Equal(SeedData.Facts().Count,
             (await Api.GetJsonAsync($"/events?recordedTo={DateTime.UtcNow.AddMinutes(1):O}&limit=500"))["items"]!.AsArray().Count);

@@ -33,7 +33,7 @@ public class RevisionsAndExportsTests(ApiFixture api) : ApiTest(api)
     {
         await GivenRevisionsAsync();
 
-        var revisions = (await Api.GetJsonAsync($"/deals/{Deal}/terms/total-value/revisions"))["revisions"]!.AsArray();
+        var revisions = (await Api.GetJsonAsync($"/deals/{Deal}/terms/total-value/revisions", ApiFixture.Key))["revisions"]!.AsArray();
 
         Assert.Equal(["v1", "v2", "v3"], revisions.Select(r => (string?)r!["factId"]));
         Assert.Equal(30_000_000_000m, (decimal)revisions[1]!["delta"]!);
@@ -55,7 +55,7 @@ public class RevisionsAndExportsTests(ApiFixture api) : ApiTest(api)
     {
         await Api.ImportSeedAsync();
 
-        var estimate = (await Api.GetJsonAsync("/estimates/openai-cash-burn-2025-2029/revisions"))["revisions"]!.AsArray();
+        var estimate = (await Api.GetJsonAsync("/estimates/openai-cash-burn-2025-2029/revisions", ApiFixture.Key))["revisions"]!.AsArray();
         var term = (await Api.GetJsonAsync("/deals/oracle-openai-cloud-2025/terms/total-value/revisions"))["revisions"]!.AsArray();
 
         Assert.Equal(term[0]!.AsObject().Select(p => p.Key), estimate[0]!.AsObject().Select(p => p.Key));

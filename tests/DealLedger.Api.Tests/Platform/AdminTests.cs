@@ -18,6 +18,14 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
 {
     private HttpClient Admin() => Api.Client(ApiFixture.AdminKey);
 
+    /// <summary>Health details (descriptions) are shown to admin keys only.</summary>
+    private static HttpClient AdminClient(Alba.IAlbaHost host)
+    {
+        var client = host.Server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.AdminKey);
+        return client;
+    }
+
     /// <summary>Polls a rebuild resource until it is no longer running (a minute at most); returns it.</summary>
     private async Task<JsonNode> OutcomeAsync(string location)
     {
@@ -122,7 +130,7 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         for (var i = 0; i < 100 && (string?)report?["status"] != "Unhealthy"; i++)
         {
             await Task.Delay(100);
-            report = JsonNode.Parse(await (await host.Server.CreateClient().GetAsync("/health")).Content.ReadAsStringAsync());
+            report = JsonNode.Parse(await (await AdminClient(host).GetAsync("/health")).Content.ReadAsStringAsync());
         }
 
         Assert.Equal("Unhealthy", (string?)report!["status"]);
@@ -166,7 +174,7 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         try
         {
             await Api.ImportSeedAsync();
-            var client = watcher.Server.CreateClient();
+            var client = AdminClient(watcher);
             await client.GetAsync("/health");
             var health = await client.GetAsync("/health");
 

@@ -33,7 +33,7 @@ public class PlatformTests(ApiFixture api) : ApiTest(api)
         var docs = await Api.Client(withKey: false).GetAsync("/docs/");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
 
-        var health = await Api.Client(withKey: false).GetAsync("/health");
+        var health = await Api.Client(ApiFixture.AdminKey).GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         var report = JsonNode.Parse(await health.Content.ReadAsStringAsync())!;
         Assert.Equal("Healthy", (string?)report["status"]);
