@@ -100,7 +100,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public Task ResetAsync() => Host.ResetAllMartenDataAsync();
 
-    public Task CatchUpAsync() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+    public Task CatchUpAsync() => CatchUp.WaitAsync(Store, Host.WaitForNonStaleProjectionDataAsync);
 
     /// <summary>How many facts the log holds (not counting the tombstones Marten writes for failed appends).</summary>
     public async Task<long> EventCountAsync()

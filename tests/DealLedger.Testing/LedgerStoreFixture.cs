@@ -62,7 +62,7 @@ public sealed class LedgerStoreFixture : IAsyncLifetime
     {
         using var daemon = await Store.BuildProjectionDaemonAsync();
         await daemon.StartAllAsync();
-        await Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        await CatchUp.WaitAsync(Store, Store.WaitForNonStaleProjectionDataAsync);
         await daemon.StopAllAsync();
     }
 
