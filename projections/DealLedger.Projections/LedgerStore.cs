@@ -5,6 +5,7 @@ using DealLedger.Projections.Parties;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using Npgsql;
 using Weasel.Core;
 
 namespace DealLedger.Projections;
@@ -22,6 +23,20 @@ public static class LedgerStore
         IReadOnlyList<ReadModel>? models = null)
     {
         options.Connection(connectionString);
+        ConfigureLedger(options, schema, models);
+    }
+
+    /// <summary>The store on a data source its owner sizes and disposes (the API's one connection budget).</summary>
+    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, string schema = DefaultSchema,
+        IReadOnlyList<ReadModel>? models = null)
+    {
+        options.Connection(dataSource);
+        ConfigureLedger(options, schema, models);
+    }
+
+    /// <summary>Everything but the connection, for a host that supplies it (Marten's <c>UseNpgsqlDataSource</c>).</summary>
+    public static void ConfigureLedger(StoreOptions options, string schema = DefaultSchema, IReadOnlyList<ReadModel>? models = null)
+    {
         options.DatabaseSchemaName = schema;
 
         // Chosen before the first event was ever stored; changing casing later silently breaks replays.

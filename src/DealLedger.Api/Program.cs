@@ -2,6 +2,7 @@ using DealLedger.Api;
 using DealLedger.Api.Admin;
 using DealLedger.Api.Auth;
 using DealLedger.Api.Hosting;
+using DealLedger.Api.Limits;
 using DealLedger.Api.Seed;
 using DealLedger.Projections;
 using JasperFx;
@@ -19,16 +20,22 @@ builder.Host.ApplyJasperFxExtensions();
 using var bootLogging = LoggerFactory.Create(logging => logging.AddConsole());
 var (connectionString, ownedDatabase) = await DatabaseProvisioning.ResolveAsync(builder, bootLogging.CreateLogger("DealLedger.Database"));
 
+var databaseOptions = builder.Configuration.GetSection(ConnectionBudget.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+builder.Services.AddSingleton(databaseOptions);
+var poolSize = await ConnectionBudget.SizeAsync(connectionString, databaseOptions, bootLogging.CreateLogger("DealLedger.Database"));
+ConnectionBudget.Register(builder.Services, connectionString, poolSize, databaseOptions);
+
 var schema = builder.Configuration["Marten:Schema"] ?? LedgerStore.DefaultSchema;
-builder.Services.AddSingleton(new LedgerDatabase(connectionString, schema));
+builder.Services.AddSingleton(new LedgerDatabase(schema));
 builder.Services.AddSingleton(new ReadModelCatalog(ReadModels.All));
 builder.Services.AddMarten(services =>
     {
         var options = new StoreOptions();
-        LedgerStore.Configure(options, connectionString, schema, services.GetRequiredService<ReadModelCatalog>().Models);
+        LedgerStore.ConfigureLedger(options, schema, services.GetRequiredService<ReadModelCatalog>().Models);
         options.Schema.For<ServingVersion>();
         return options;
     })
+    .UseNpgsqlDataSource()
     .UseLightweightSessions()
     .IntegrateWithWolverine()
     .AddAsyncDaemon(builder.Configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo));
@@ -42,6 +49,7 @@ builder.Services.AddWolverineHttp();
 
 builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
 builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
+builder.Services.Configure<DealLedger.Api.Facts.ImportOptions>(builder.Configuration.GetSection(DealLedger.Api.Facts.ImportOptions.Section));
 builder.Services.AddAuthentication(ApiKeyHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
 var readsNeedKey = builder.Configuration.GetValue<bool>("Auth:RequireKeyForReads");
@@ -53,6 +61,7 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.ConfigureHttpJsonOptions(ResponseJson.Configure);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ErrorHandling>();
+builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddSingleton<ReadModelMonitor>();
 builder.Services.AddSingleton<RebuildCoordinator>();
 builder.Services.AddSingleton<ReadModelVersions>();
@@ -72,7 +81,9 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCorrelationIds();
+app.UseQueryGuard();
 app.UseAuthentication();
+app.UseRequestLimits();
 app.UseAuthorization();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/docs").AllowAnonymous();
