@@ -72,7 +72,11 @@ builder.Services.AddHostedService<ReadModelWatch>();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database")
     .AddCheck<ReadModelsHealthCheck>("read-models");
-builder.Services.AddOpenApi(OpenApiRequestBodies.Add);
+builder.Services.AddOpenApi(options =>
+{
+    OpenApiRequestBodies.Add(options);
+    OpenApiLimitResponses.Add(options);
+});
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<SeedLoader>();
 
