@@ -5,6 +5,7 @@ using DealLedger.Projections.Parties;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using Npgsql;
 using Weasel.Core;
 
 namespace DealLedger.Projections;
@@ -18,14 +19,29 @@ public static class LedgerStore
     public const string DefaultSchema = "ledger";
 
     /// <param name="models">The read models to register, with their versions (the catalogue by default).</param>
+    public static void Configure(StoreOptions options, string connectionString, string schema = DefaultSchema,
+        IReadOnlyList<ReadModel>? models = null)
+    {
+        options.Connection(connectionString);
+        ConfigureLedger(options, schema, models);
+    }
+
+    /// <summary>The store on a data source its owner sizes and disposes (the API's one connection budget).</summary>
+    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, string schema = DefaultSchema,
+        IReadOnlyList<ReadModel>? models = null)
+    {
+        options.Connection(dataSource);
+        ConfigureLedger(options, schema, models);
+    }
+
+    /// <summary>Everything but the connection, for a host that supplies it (Marten's <c>UseNpgsqlDataSource</c>).</summary>
     /// <param name="skipFailingEvents">
     /// The operator's way out of a read model stopped on an event (docs/operations.md): skip such events into
     /// Marten's dead-letter table instead of stopping.
     /// </param>
-    public static void Configure(StoreOptions options, string connectionString, string schema = DefaultSchema,
-        IReadOnlyList<ReadModel>? models = null, bool skipFailingEvents = false)
+    public static void ConfigureLedger(StoreOptions options, string schema = DefaultSchema, IReadOnlyList<ReadModel>? models = null,
+        bool skipFailingEvents = false)
     {
-        options.Connection(connectionString);
         options.DatabaseSchemaName = schema;
 
         // Chosen before the first event was ever stored; changing casing later silently breaks replays.

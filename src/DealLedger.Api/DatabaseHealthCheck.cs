@@ -6,11 +6,11 @@ using Npgsql;
 namespace DealLedger.Api;
 
 /// <summary>Healthy when the event store's database answers a query; its data names the server (shown to admin keys only).</summary>
-public sealed class DatabaseHealthCheck(IDocumentStore store, LedgerDatabase database) : IHealthCheck
+public sealed class DatabaseHealthCheck(IDocumentStore store, NpgsqlDataSource dataSource, LedgerDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var connection = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var connection = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         var data = new Dictionary<string, object>
         {
             ["host"] = $"{connection.Host}:{connection.Port}",

@@ -17,9 +17,9 @@ public static class Paging
     public static async Task<IResult> PageAsync<T>(IQueryable<T> sorted, string? cursor, int? limit, Basis basis, CancellationToken ct)
         where T : notnull
     {
-        if (limit is < 1 or > MaxLimit)
+        if (LimitProblem(limit) is { } tooMany)
         {
-            return Problems.BadQuery("limit", $"must be between 1 and {MaxLimit}");
+            return tooMany;
         }
 
         CursorPageResult page;
@@ -43,23 +43,49 @@ public static class Paging
     /// </summary>
     public static IResult PageComputed<T>(HttpContext context, IReadOnlyList<T> sorted, string? cursor, int? limit, Basis basis)
     {
-        if (limit is < 1 or > MaxLimit)
+        if (LimitProblem(limit) is { } tooMany)
         {
-            return Problems.BadQuery("limit", $"must be between 1 and {MaxLimit}");
+            return tooMany;
         }
 
-        var offset = 0;
-        if (!string.IsNullOrEmpty(cursor) && !TryReadOffset(cursor, basis.Position, out offset))
+        var offset = 0L;
+        if (!string.IsNullOrEmpty(cursor) && !(TryReadCursor(cursor, out var issuedAt, out offset) && issuedAt == basis.Position && offset <= int.MaxValue))
         {
             return Problems.BadQuery("cursor", "is not a cursor this list returned for this basis (pass back 'next' with the same parameters)");
         }
 
         var size = limit ?? DefaultLimit;
-        var items = sorted.Skip(offset).Take(size).ToList();
-        var next = offset + size < sorted.Count ? $"t{basis.Position}.{offset + size}" : null;
+        var items = sorted.Skip((int)offset).Take(size).ToList();
+        var next = offset + size < sorted.Count ? CursorAt(basis.Position, offset + size) : null;
+        return Json(context, items, next, basis);
+    }
+
+    /// <summary>A page answer, <c>{ items, next, basis }</c>, in the API's JSON style.</summary>
+    public static IResult Json<T>(HttpContext context, IReadOnlyList<T> items, string? next, Basis basis)
+    {
         var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
             .Value.SerializerOptions;
         return Results.Json(new { items, next, basis }, options);
+    }
+
+    /// <summary>A 400 naming <c>limit</c> when it is out of range, else null.</summary>
+    public static IResult? LimitProblem(int? limit) =>
+        limit is < 1 or > MaxLimit ? Problems.BadQuery("limit", $"must be between 1 and {MaxLimit}") : null;
+
+    /// <summary>
+    /// The cursor of a list read at a log position: the position, so every page answers on the same basis, and how
+    /// far the pages so far reached (an offset, or the last stream version listed).
+    /// </summary>
+    public static string CursorAt(long position, long reached) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"t{position}.{reached}");
+
+    public static bool TryReadCursor(string cursor, out long position, out long reached)
+    {
+        reached = 0;
+        position = 0;
+        var parts = cursor.Split('.');
+        return parts.Length == 2 && PositionOf(cursor) is { } issuedAt && (position = issuedAt) >= 0
+            && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out reached);
     }
 
     /// <summary>The log position a computed list's cursor was issued at, so the next page keeps the same basis.</summary>
@@ -68,12 +94,4 @@ public static class Paging
         && long.TryParse(cursor.AsSpan(1, dot - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p)
             ? p
             : null;
-
-    private static bool TryReadOffset(string cursor, long position, out int offset)
-    {
-        offset = 0;
-        var parts = cursor.Split('.');
-        return parts.Length == 2 && parts[0] == $"t{position}"
-            && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out offset);
-    }
 }

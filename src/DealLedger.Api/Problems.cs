@@ -26,7 +26,16 @@ public static class Problems
     public static IResult BadQuery(string parameter, string message) =>
         Fields([new FieldError(parameter, message)], StatusCodes.Status400BadRequest, "Invalid query parameter");
 
-    /// <summary>Parses an optional YYYY-MM-DD query value; <paramref name="problem"/> is set when it is malformed.</summary>
+    /// <summary>The first year a date or instant query parameter may name.</summary>
+    public const int FirstYear = 1900;
+
+    /// <summary>The last year a date or instant query parameter may name (far from DateTimeOffset's end, so a day can be added).</summary>
+    public const int LastYear = 2200;
+
+    /// <summary>
+    /// Parses an optional YYYY-MM-DD query value in <see cref="FirstYear"/>..<see cref="LastYear"/>;
+    /// <paramref name="problem"/> is set when it is malformed or out of range.
+    /// </summary>
     public static DateOnly? Date(string? value, string parameter, ref IResult? problem)
     {
         if (string.IsNullOrEmpty(value))
@@ -36,11 +45,23 @@ public static class Problems
 
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return date;
+            return InRange(date.Year, parameter, ref problem) ? date : null;
         }
 
         problem ??= BadQuery(parameter, $"'{value}' is not a date in the form YYYY-MM-DD");
         return null;
+    }
+
+    /// <summary>Whether a date query parameter's year is in range; <paramref name="problem"/> names the parameter when not.</summary>
+    public static bool InRange(int year, string parameter, ref IResult? problem)
+    {
+        if (year is >= FirstYear and <= LastYear)
+        {
+            return true;
+        }
+
+        problem ??= BadQuery(parameter, $"must be a date from {FirstYear}-01-01 to {LastYear}-12-31");
+        return false;
     }
 }
 
@@ -48,6 +69,8 @@ public static class Problems
 public static class RequestBody
 {
     public const long FactLimit = 256 * 1024;
+
+    /// <summary>The default of <c>Imports:MaxBodyBytes</c>.</summary>
     public const long ImportLimit = 256L * 1024 * 1024;
 
     public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpContext context, long limit, CancellationToken ct)

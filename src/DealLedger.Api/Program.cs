@@ -2,6 +2,7 @@ using DealLedger.Api;
 using DealLedger.Api.Admin;
 using DealLedger.Api.Auth;
 using DealLedger.Api.Hosting;
+using DealLedger.Api.Limits;
 using DealLedger.Api.Seed;
 using DealLedger.Projections;
 using JasperFx;
@@ -23,19 +24,25 @@ builder.Services.AddSingleton(posture);
 using var bootLogging = LoggerFactory.Create(logging => logging.AddConsole());
 var (connectionString, ownedDatabase) = await DatabaseProvisioning.ResolveAsync(builder, bootLogging.CreateLogger("DealLedger.Database"));
 
+var databaseOptions = builder.Configuration.GetSection(ConnectionBudget.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+builder.Services.AddSingleton(databaseOptions);
+var poolSize = await ConnectionBudget.SizeAsync(connectionString, databaseOptions, bootLogging.CreateLogger("DealLedger.Database"));
+ConnectionBudget.Register(builder.Services, connectionString, poolSize, databaseOptions);
+
 var schema = builder.Configuration["Marten:Schema"] ?? LedgerStore.DefaultSchema;
-builder.Services.AddSingleton(new LedgerDatabase(connectionString, schema));
+builder.Services.AddSingleton(new LedgerDatabase(schema));
 builder.Services.AddSingleton(new ReadModelCatalog(ReadModels.All));
 builder.Services.AddMarten(services =>
     {
         var options = new StoreOptions();
-        LedgerStore.Configure(options, connectionString, schema, services.GetRequiredService<ReadModelCatalog>().Models,
+        LedgerStore.ConfigureLedger(options, schema, services.GetRequiredService<ReadModelCatalog>().Models,
             builder.Configuration.GetValue<bool>("Projections:SkipFailingEvents"));
         options.Schema.For<ServingVersion>();
         options.AutoCreateSchemaObjects = posture.ApplySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
         options.Logger(new DealLedger.Api.Facts.LostRaceLogging(services.GetRequiredService<ILogger<IDocumentStore>>()));
         return options;
     })
+    .UseNpgsqlDataSource()
     .UseLightweightSessions()
     .IntegrateWithWolverine()
     .AddAsyncDaemon(builder.Configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo));
@@ -58,6 +65,7 @@ builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection
     .Validate(auth => auth.Problems().Count == 0, "Auth:ApiKeys has keys that cannot be used; each needs a Name and either a Key or a KeyHash (64 hex digits of SHA-256)")
     .ValidateOnStart();
 builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
+builder.Services.Configure<DealLedger.Api.Facts.ImportOptions>(builder.Configuration.GetSection(DealLedger.Api.Facts.ImportOptions.Section));
 builder.Services.AddAuthentication(ApiKeyHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
 var readsNeedKey = builder.Configuration.GetValue<bool>("Auth:RequireKeyForReads");
@@ -70,6 +78,7 @@ builder.Services.ConfigureHttpJsonOptions(ResponseJson.Configure);
 builder.Services.AddProblemDetails(ExpectedOutcomes.Configure);
 builder.Services.AddCors(cors => cors.AddDefaultPolicy(posture.CorsPolicy));
 builder.Services.AddExceptionHandler<ErrorHandling>();
+builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddSingleton<ReadModelMonitor>();
 builder.Services.AddSingleton<RebuildCoordinator>();
 builder.Services.AddSingleton<ReadModelVersions>();
@@ -80,7 +89,11 @@ builder.Services.AddHostedService<ReadModelWatch>();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: [HealthJson.Ready])
     .AddCheck<ReadModelsHealthCheck>("read-models", tags: [HealthJson.Ready]);
-builder.Services.AddOpenApi(OpenApiRequestBodies.Add);
+builder.Services.AddOpenApi(options =>
+{
+    OpenApiRequestBodies.Add(options);
+    OpenApiLimitResponses.Add(options);
+});
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<SeedLoader>();
 
@@ -97,7 +110,9 @@ if (!app.Environment.IsDevelopment())
 app.UseStatusCodePages();
 app.UseCorrelationIds();
 app.UseCors();
+app.UseQueryGuard();
 app.UseAuthentication();
+app.UseRequestLimits();
 app.UseAuthorization();
 if (posture.DocsEnabled)
 {

@@ -161,7 +161,7 @@ public static class Load
 
     private static async Task<ApiNode> StartAsync(ApiFixture api)
     {
-        var node = await ApiNode.StartAsync(api.ConnectionString, Schema, ("Benchmarks:BareEndpoint", "true"));
+        var node = await ApiNode.StartAsync(api.ConnectionString, Schema, [("Benchmarks:BareEndpoint", "true"), .. ApiFixture.NoClientLimits]);
         await using var reset = Marten.DocumentStore.For(o => DealLedger.Projections.LedgerStore.Configure(o, api.ConnectionString, Schema));
         await reset.Advanced.ResetAllData();
         var deals = LedgerGenerator.Generate(seed: 3, deals: 200, factsPerDeal: 1)

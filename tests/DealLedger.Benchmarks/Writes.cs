@@ -25,7 +25,7 @@ public static class Writes
             .Select(i => Envelopes.Value($"w-{i}", (string)deals[i % deals.Count]["subject"]!, "2025-01-01", i + 1m))
             .ToList();
         using var store = DocumentStore.For(o => LedgerStore.Configure(o, api.ConnectionString, Schema));
-        await using var node = await ApiNode.StartAsync(api.ConnectionString, Schema, ("Projections:DaemonMode", "Disabled"));
+        await using var node = await ApiNode.StartAsync(api.ConnectionString, Schema, [("Projections:DaemonMode", "Disabled"), .. ApiFixture.NoClientLimits]);
 
         async Task ResetAsync()
         {

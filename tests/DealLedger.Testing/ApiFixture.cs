@@ -21,6 +21,13 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string AdminKey = "test-admin-key";
     private readonly PostgresServer _server = new();
 
+    /// <summary>
+    /// Turns the per-client request windows off: a test process is one client at one address (or none, in process),
+    /// which is not what they limit. Tests of the limits set their own.
+    /// </summary>
+    public static readonly (string Key, string Value)[] NoClientLimits =
+        [("RateLimits:PerKey:PermitLimit", "0"), ("RateLimits:PerAddress:PermitLimit", "0")];
+
     public IAlbaHost Host { get; private set; } = null!;
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
@@ -78,7 +85,7 @@ public sealed class ApiFixture : IAsyncLifetime
                 extraServices?.Invoke(services);
             });
             builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-            foreach (var (key, value) in settings)
+            foreach (var (key, value) in NoClientLimits.Concat(settings))
             {
                 builder.UseSetting(key, value);
             }

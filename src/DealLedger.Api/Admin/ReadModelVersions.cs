@@ -13,7 +13,7 @@ public sealed record ReadModelCatalog(IReadOnlyList<ReadModel> Models)
 }
 
 /// <summary>The database this deployment's ledger lives in.</summary>
-public sealed record LedgerDatabase(string ConnectionString, string Schema);
+public sealed record LedgerDatabase(string Schema);
 
 /// <summary>Which version of a read model answers reads; persisted so every node and every restart agrees.</summary>
 public sealed class ServingVersion
@@ -55,6 +55,7 @@ public sealed class ReadModelVersions(
     IDocumentStore store,
     ReadModelCatalog catalog,
     LedgerDatabase database,
+    NpgsqlDataSource dataSource,
     TimeProvider clock,
     ILogger<ReadModelVersions> logger) : IAsyncDisposable
 {
@@ -148,7 +149,8 @@ public sealed class ReadModelVersions(
     {
         return DocumentStore.For(options =>
         {
-            LedgerStore.Configure(options, database.ConnectionString, database.Schema, catalog.Models.WithVersions(versions));
+            // The process's one pool: this store neither owns nor disposes it.
+            LedgerStore.Configure(options, dataSource, database.Schema, catalog.Models.WithVersions(versions));
 
             // Reads only: the tables exist, and this store never migrates them.
             options.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
@@ -162,8 +164,7 @@ public sealed class ReadModelVersions(
         var servingTable = TableOf(model, serving);
         var newTable = TableOf(model, model.Version);
 
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
         var progression = $"{store.Options.Events.DatabaseSchemaName}.mt_event_progression";

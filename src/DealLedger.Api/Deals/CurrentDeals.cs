@@ -19,11 +19,10 @@ namespace DealLedger.Api.Deals;
 public sealed class CurrentDeals(
     IDocumentStore store,
     LedgerDatabase database,
+    NpgsqlDataSource dataSource,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     IConfiguration configuration) : IDisposable
 {
-    // Its own small pool: the hit path needs neither a Marten session nor its connection handling.
-    private readonly NpgsqlDataSource _database = NpgsqlDataSource.Create(database.ConnectionString);
     private readonly string _stateSql =
         $"select s.version, e.seq_id, e.id from {database.Schema}.mt_streams s " +
         $"join {database.Schema}.mt_events e on e.stream_id = s.id and e.version = s.version where s.id = $1";
@@ -39,7 +38,8 @@ public sealed class CurrentDeals(
     {
         long version, position;
         Guid last;
-        await using (var command = _database.CreateCommand(_stateSql))
+        // The hit path needs neither a Marten session nor its connection handling, only the shared pool.
+        await using (var command = dataSource.CreateCommand(_stateSql))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = slug });
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -90,6 +90,5 @@ public sealed class CurrentDeals(
     public void Dispose()
     {
         _rendered.Dispose();
-        _database.Dispose();
     }
 }

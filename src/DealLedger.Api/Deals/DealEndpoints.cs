@@ -117,16 +117,20 @@ public static class DealEndpoints
             d => d.OrderByDescending(x => x.LastReportedOn).ThenBy(x => x.Id, StringComparer.Ordinal)),
     };
 
-    /// <summary>Every fact recorded about a deal, in log order, with its source, its three times and who recorded it.</summary>
+    /// <summary>
+    /// Every fact recorded about a deal, in log order, with its source, its three times and who recorded it, a page
+    /// at a time (pass <c>next</c> back as <c>cursor</c>).
+    /// </summary>
     [WolverineGet("/deals/{slug}/history", OperationId = "GetDealHistory")]
     [Tags("Deals")]
-    [ProducesResponseType<IReadOnlyList<RecordedEvent>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Page<RecordedEvent>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> History(string slug, HttpContext context, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> History(string slug, string? cursor, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
     {
         var summary = await session.LoadAsync<DealSummary>(slug, ct);
         return summary is null
             ? Problems.NotFound("deal", slug)
-            : Results.Ok(await StreamEvents.ReadAsync(session, slug, Auth.RecorderNames.VisibleTo(context.User), ct));
+            : await StreamEvents.PageAsync(context, session, slug, cursor, limit, () => Problems.NotFound("deal", slug), ct);
     }
 }

@@ -4,13 +4,26 @@ using DealLedger.Domain.Facts;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Wolverine.Http;
 
 namespace DealLedger.Api.Facts;
 
+/// <summary>Import limits (<c>Imports:*</c>); see docs/operations.md.</summary>
+public sealed class ImportOptions
+{
+    public const string Section = "Imports";
+
+    /// <summary>The largest import body accepted; a larger one is a 413 before anything is parsed.</summary>
+    public long MaxBodyBytes { get; set; } = RequestBody.ImportLimit;
+}
+
 public static class ImportFactsEndpoint
 {
     public const string NdJson = "application/x-ndjson";
+
+    /// <summary>Bad lines listed in a 422 (<c>errorCount</c> counts them all): a report of a million bad lines is no help and costs memory.</summary>
+    public const int ListedErrors = 100;
 
     /// <summary>Records an NDJSON file of facts, one envelope per line, atomically: all or nothing.</summary>
     [WolverinePost("/facts/import", OperationId = "ImportFacts")]
@@ -23,7 +36,8 @@ public static class ImportFactsEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
-    public static async Task<IResult> Post(HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(HttpContext context, IDocumentSession session, TimeProvider clock, IOptions<ImportOptions> options,
+        CancellationToken ct)
     {
         var contentType = context.Request.ContentType ?? "";
         if (!contentType.StartsWith(NdJson, StringComparison.OrdinalIgnoreCase))
@@ -32,7 +46,7 @@ public static class ImportFactsEndpoint
                 $"Send the facts as {NdJson}: one JSON fact envelope per line.");
         }
 
-        var (body, tooLarge) = await RequestBody.ReadAsync(context, RequestBody.ImportLimit, ct);
+        var (body, tooLarge) = await RequestBody.ReadAsync(context, options.Value.MaxBodyBytes, ct);
         if (tooLarge is not null)
         {
             return tooLarge;
@@ -58,10 +72,12 @@ public static class ImportFactsEndpoint
 
         errors = allErrors.ToList();
         return Problems.Status(StatusCodes.Status422UnprocessableEntity, "The import has invalid lines",
-            $"{errors.Count} line(s) cannot be recorded; nothing was written.",
+            $"{errors.Count} line(s) cannot be recorded; nothing was written." +
+                (errors.Count > ListedErrors ? $" The first {ListedErrors} are listed." : ""),
             new Dictionary<string, object?>
             {
-                ["lines"] = errors.Select(e => new { line = e.Line, factId = e.FactId, errors = Problems.Group(e.Errors) }).ToList(),
+                ["errorCount"] = errors.Count,
+                ["lines"] = errors.Take(ListedErrors).Select(e => new { line = e.Line, factId = e.FactId, errors = Problems.Group(e.Errors) }).ToList(),
             });
     }
 

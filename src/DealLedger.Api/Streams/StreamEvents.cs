@@ -1,4 +1,5 @@
 using DealLedger.Api.Auth;
+using DealLedger.Api.Temporal;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections.Timeline;
@@ -31,22 +32,55 @@ public sealed record RecordedEvent(
 
 public static class StreamEvents
 {
-    /// <summary>Every event of any stream (deal, estimate or party), raw, with its metadata.</summary>
+    /// <summary>
+    /// The events of any stream (deal, estimate or party), raw, with their metadata, in stream order, a page at a
+    /// time (pass <c>next</c> back as <c>cursor</c>).
+    /// </summary>
     [WolverineGet("/streams/{slug}/events", OperationId = "GetStreamEvents")]
     [Tags("Audit")]
-    [ProducesResponseType<IReadOnlyList<RecordedEvent>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Page<RecordedEvent>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Get(string slug, HttpContext context, IQuerySession session, CancellationToken ct)
-    {
-        var events = await ReadAsync(session, slug, RecorderNames.VisibleTo(context.User), ct);
-        return events.Count == 0 ? Problems.NotFound("stream", slug) : Results.Ok(events);
-    }
+    public static Task<IResult> Get(string slug, string? cursor, int? limit, HttpContext context, IQuerySession session, CancellationToken ct) =>
+        PageAsync(context, session, slug, cursor, limit, () => Problems.NotFound("stream", slug), ct);
 
-    /// <param name="withRecorders">Whether the caller may see who recorded each fact (<see cref="RecorderNames"/>).</param>
-    public static async Task<IReadOnlyList<RecordedEvent>> ReadAsync(IQuerySession session, string slug, bool withRecorders, CancellationToken ct)
+    /// <summary>
+    /// A page of a stream's facts in version order. The first page pins the log position, and its cursor carries
+    /// it with the last version listed, so the following pages answer on the same basis while facts keep arriving;
+    /// each page is one indexed range read of the stream, however long the stream.
+    /// </summary>
+    public static async Task<IResult> PageAsync(HttpContext context, IQuerySession session, string slug, string? cursor, int? limit,
+        Func<IResult> notFound, CancellationToken ct)
     {
-        var events = await session.Events.FetchStreamAsync(slug, token: ct);
-        return events.Where(e => e.Data is IFact).Select(e => ToRecorded(e, withRecorders)).ToList();
+        if (Paging.LimitProblem(limit) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        long position, after = 0;
+        if (string.IsNullOrEmpty(cursor))
+        {
+            position = await TemporalReads.LogPositionAsync(session, ct);
+        }
+        else if (!Paging.TryReadCursor(cursor, out position, out after))
+        {
+            return Problems.BadQuery("cursor", "is not a cursor this list returned (pass back the 'next' value as it is)");
+        }
+
+        var size = limit ?? Paging.DefaultLimit;
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey == slug && e.Version > after && e.Sequence <= position)
+            .OrderBy(e => e.Version)
+            .Take(size + 1)
+            .ToListAsync(ct);
+        if (events.Count == 0 && after == 0)
+        {
+            return notFound();
+        }
+
+        var page = events.Take(size).ToList();
+        var next = events.Count > size ? Paging.CursorAt(position, page[^1].Version) : null;
+        return Paging.Json(context, page.Where(e => e.Data is IFact).Select(e => ToRecorded(e, RecorderNames.VisibleTo(context.User))).ToList(), next, new Basis(null, null, null, position));
     }
 
     public static RecordedEvent ToRecorded(IEvent e, bool withRecorder)

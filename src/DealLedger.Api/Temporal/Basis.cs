@@ -64,17 +64,13 @@ public sealed record TemporalQuery(DateOnly? AsOf, DateTimeOffset? RecordedAsOf,
             }
         }
 
-        if (asOf is { Year: < 1900 } || effectiveAt is { Year: < 1900 })
-        {
-            problem ??= Problems.BadQuery(asOf is { Year: < 1900 } ? "asOf" : "effectiveAt", "must not be before 1900");
-        }
-
         return problem is null ? (new TemporalQuery(asOf, recordedAsOf, effectiveAt, position), null) : (null, problem);
     }
 
     /// <summary>
     /// Parses an optional instant: an ISO 8601 timestamp (UTC when it names no offset) or a bare date, which
-    /// means the start of that UTC day, or its end when <paramref name="endOfDay"/>.
+    /// means the start of that UTC day, or its end when <paramref name="endOfDay"/>. Its year must be in
+    /// <see cref="Problems.FirstYear"/>..<see cref="Problems.LastYear"/>, like every date parameter's.
     /// </summary>
     public static DateTimeOffset? Instant(string? text, bool endOfDay, string parameter, ref IResult? problem)
     {
@@ -85,13 +81,19 @@ public sealed record TemporalQuery(DateOnly? AsOf, DateTimeOffset? RecordedAsOf,
 
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
+            if (!Problems.InRange(day.Year, parameter, ref problem))
+            {
+                return null;
+            }
+
             var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             return endOfDay ? start.AddDays(1).AddTicks(-10) : start;
         }
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
         {
-            return instant.ToUniversalTime();
+            var utc = instant.ToUniversalTime();
+            return Problems.InRange(utc.Year, parameter, ref problem) ? utc : null;
         }
 
         problem ??= Problems.BadQuery(parameter, $"'{text}' is not a timestamp (e.g. 2026-11-28T17:30:00Z) or a date");

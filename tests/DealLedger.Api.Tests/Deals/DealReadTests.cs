@@ -115,7 +115,7 @@ public class DealReadTests(ApiFixture api) : ApiTest(api)
         await Api.PostFactAsync(Envelopes.Estimate("e1", "burn", "2025-04-01", 35m, first: true));
         await Api.PostFactAsync(Envelopes.Estimate("e2", "burn", "2025-09-05", 115m, first: false));
 
-        var events = (await Api.GetJsonAsync("/streams/burn/events", ApiFixture.Key)).AsArray();
+        var events = (await Api.GetJsonAsync("/streams/burn/events", ApiFixture.Key))["items"]!.AsArray();
 
         Assert.Equal(["estimate.reported", "estimate.revised"], events.Select(e => (string?)e!["type"]));
         Assert.All(events, e =>

@@ -51,6 +51,31 @@ public class ImportFactsTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task an_import_report_lists_the_first_100_bad_lines_and_counts_them_all()
+    {
+        var lines = Enumerable.Range(0, 250).Select(i => i % 2 == 0 ? "{ not json" : Envelopes.Deal($"d{i}", $"deal-{i}", "2025-01-01").ToJsonString());
+
+        var problem = await Problem.Assert(await Api.ImportAsync(string.Join('\n', lines)), HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(125, (int)problem["errorCount"]!);
+        var listed = problem["lines"]!.AsArray().Select(l => (int)l!["line"]!).ToArray();
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (i * 2) + 1), listed);
+        Assert.Equal(0, await Api.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task an_import_larger_than_the_configured_maximum_is_a_413()
+    {
+        await using var host = await Api.WithSettingsAsync(("Imports:MaxBodyBytes", "1000"));
+        var client = host.Server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.Key);
+        var file = NdJson(Enumerable.Range(0, 10).Select(i => Envelopes.Deal($"d{i}", $"deal-{i}", "2025-01-01")));
+
+        await Problem.Assert(await Api.ImportAsync(file, client), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(HttpStatusCode.OK, (await Api.ImportAsync(NdJson([Envelopes.Deal("d0", "deal-0", "2025-01-01")]), client)).StatusCode);
+    }
+
+    [Fact]
     public async Task facts_may_refer_to_deals_and_facts_earlier_in_the_same_file()
     {
         var file = NdJson(

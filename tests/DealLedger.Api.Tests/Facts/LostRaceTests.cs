@@ -22,7 +22,7 @@ public class LostRaceTests(ApiFixture api) : ApiTest(api)
 
         var conflict = Assert.IsType<RecordOutcome.Conflict>(outcome);
         Assert.Contains(Deal, conflict.Detail);
-        var history = (await Api.GetJsonAsync($"/deals/{Deal}/history")).AsArray();
+        var history = (await Api.GetJsonAsync($"/deals/{Deal}/history"))["items"]!.AsArray();
         Assert.Equal(["d1", "winner"], history.Select(e => (string?)e!["factId"]));
     }
 

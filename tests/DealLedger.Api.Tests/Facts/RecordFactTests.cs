@@ -141,7 +141,7 @@ public class RecordFactTests(ApiFixture api) : ApiTest(api)
         var response = await Api.PostFactAsync(Envelopes.Deal("d1", Deal, "2025-09-10"), client);
         Assert.Equal("newsroom-42", response.Headers.GetValues("X-Correlation-Id").Single());
 
-        var history = (await Api.GetJsonAsync($"/deals/{Deal}/history", ApiFixture.Key)).AsArray();
+        var history = (await Api.GetJsonAsync($"/deals/{Deal}/history", ApiFixture.Key))["items"]!.AsArray();
         var recorded = Assert.Single(history)!;
         Assert.Equal(ApiFixture.KeyName, (string?)recorded["recordedBy"]);
         Assert.Equal("newsroom-42", (string?)recorded["correlationId"]);

@@ -19,7 +19,7 @@ public class PlatformTests(ApiFixture api) : ApiTest(api)
         }
 
         var post = paths["/facts"]!["post"]!["responses"]!.AsObject();
-        foreach (var status in new[] { "201", "200", "400", "401", "409", "412", "413", "422" })
+        foreach (var status in new[] { "201", "200", "400", "401", "409", "412", "413", "422", "429", "503" })
         {
             Assert.True(post.ContainsKey(status), $"POST /facts does not document {status}");
         }

@@ -105,7 +105,7 @@ public class SeedArticleStoryTests(ApiFixture api) : ApiTest(api)
 
         Assert.Equal(SeedData.Facts().Count, count);
         Assert.Equal(count, await Api.EventCountAsync());
-        var history = (await Api.GetJsonAsync("/streams/openai-cash-burn-2025-2029/events", ApiFixture.Key)).AsArray();
+        var history = (await Api.GetJsonAsync("/streams/openai-cash-burn-2025-2029/events", ApiFixture.Key))["items"]!.AsArray();
         Assert.All(history, e => Assert.Equal(SeedLoader.Recorder, (string?)e!["recordedBy"]));
     }
 }

@@ -1,0 +1,48 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace DealLedger.Api;
+
+/// <summary>What a failed database call means for the client, whatever wraps it (Marten, JasperFx, Wolverine).</summary>
+public static class DatabaseFailures
+{
+    // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, insufficient_resources, and the
+    // connection_exception class: the server is going, starting, full or gone; the same request can succeed later.
+    private static readonly HashSet<string> Unavailable = new(StringComparer.Ordinal)
+    {
+        "57P01", "57P02", "57P03", "53300", "53000", "08000", "08001", "08003", "08004", "08006",
+    };
+
+    // character_not_in_repertoire, untranslatable_character, invalid text in jsonb (\u0000): the input, not the server.
+    private static readonly HashSet<string> BadInput = new(StringComparer.Ordinal) { "22021", "22P05" };
+
+    /// <summary>True when the database is unreachable, restarting, out of connections, or this process's pool is exhausted.</summary>
+    public static bool IsUnavailable(Exception exception) => Chain(exception).Any(e => e switch
+    {
+        PostgresException p => Unavailable.Contains(p.SqlState),
+        NpgsqlException n => n.InnerException is TimeoutException or SocketException or IOException
+            || (n.InnerException is null && n.Message.Contains("connection pool has been exhausted", StringComparison.OrdinalIgnoreCase)),
+        _ => false,
+    });
+
+    /// <summary>True when PostgreSQL refused a value the client sent (a NUL or an invalid character in text).</summary>
+    public static bool IsBadInput(Exception exception) =>
+        Chain(exception).OfType<PostgresException>().Any(p => BadInput.Contains(p.SqlState));
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        var pending = new Stack<Exception>([exception]);
+        while (pending.TryPop(out var e))
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                aggregate.InnerExceptions.ToList().ForEach(pending.Push);
+            }
+            else if (e.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Npgsql;
+
+namespace DealLedger.Api.Limits;
+
+/// <summary>The process's connection budget (<c>Database:*</c>); see docs/operations.md.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>Connections this process may hold at once, for everything it does (requests, daemon, Wolverine, admin).</summary>
+    public int MaxPoolSize { get; set; } = 30;
+
+    /// <summary>Connections left free below PostgreSQL's limit (besides its superuser reserve) for psql, the CLI, migrations.</summary>
+    public int Headroom { get; set; } = 10;
+
+    /// <summary>How long a request waits for a free connection (Npgsql's <c>Timeout</c>) before it is answered 503.</summary>
+    public int PoolTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The <c>Retry-After</c> of a 503 when the database is busy or unavailable.</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+}
+
+/// <summary>
+/// One <see cref="NpgsqlDataSource"/> for the whole process: Marten (and through it Wolverine's message store, the
+/// daemon and the rebuild locks), the serving-version stores and every hand-written query share its pool, so the
+/// process never holds more than <see cref="DatabaseOptions.MaxPoolSize"/> connections. Separate pools of 100 each
+/// once answered a burst of reads with PostgreSQL's 53300 (too many clients) for minutes.
+/// </summary>
+public static class ConnectionBudget
+{
+    public const string Section = "Database";
+
+    /// <summary>
+    /// The pool size: the configured one, lowered when PostgreSQL cannot hold it with the headroom to spare: its
+    /// <c>max_connections</c> less the superuser reserve, or the database's or the role's own connection limit
+    /// when lower. A server that cannot be asked keeps the configured size.
+    /// </summary>
+    public static async Task<int> SizeAsync(string connectionString, DatabaseOptions options, ILogger logger, CancellationToken ct = default)
+    {
+        var wanted = Math.Max(1, options.MaxPoolSize);
+        try
+        {
+            // Unpooled and closed at once: the budget's own pool does not exist yet.
+            var probe = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 };
+            await using var connection = new NpgsqlConnection(probe.ConnectionString);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand(
+                """
+                select least(current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int,
+                             coalesce(nullif(d.datconnlimit, -1), 2147483647), coalesce(nullif(r.rolconnlimit, -1), 2147483647))
+                from pg_database d, pg_roles r
+                where d.datname = current_database() and r.rolname = current_user
+                """, connection);
+            var limit = (int)(await command.ExecuteScalarAsync(ct))!;
+            var ceiling = Math.Max(1, limit - options.Headroom);
+            if (wanted > ceiling)
+            {
+                logger.LogWarning(
+                    "Database:MaxPoolSize {Wanted} does not fit PostgreSQL's connection limit {Limit} less {Headroom} headroom; using {Ceiling}",
+                    wanted, limit, options.Headroom, ceiling);
+                wanted = ceiling;
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Could not read PostgreSQL's max_connections ({Reason}); the pool keeps Database:MaxPoolSize {Size}", e.Message, wanted);
+        }
+
+        return wanted;
+    }
+
+    /// <summary>Registers the process's data source, sized before the host is built.</summary>
+    public static void Register(IServiceCollection services, string connectionString, int poolSize, DatabaseOptions options)
+    {
+        services.AddSingleton(sp =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            builder.ConnectionStringBuilder.MaxPoolSize = poolSize;
+            builder.ConnectionStringBuilder.MinPoolSize = Math.Min(builder.ConnectionStringBuilder.MinPoolSize, poolSize);
+            builder.ConnectionStringBuilder.Timeout = Math.Clamp(options.PoolTimeoutSeconds, 1, 1024);
+            builder.ConnectionStringBuilder.ApplicationName ??= "DealLedger.Api";
+            builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            return builder.Build();
+        });
+    }
+}
