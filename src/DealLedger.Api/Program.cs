@@ -60,6 +60,7 @@ builder.Services.AddScoped<ServingReads>();
 builder.Services.AddSingleton<DealLedger.Api.Deals.CurrentDeals>();
 builder.Services.AddHostedService<ReadModelVersionsRefresh>();
 builder.Services.AddHostedService<ReadModelWatch>();
+builder.Services.AddHostedService<LiveShardKeeper>();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database")
     .AddCheck<ReadModelsHealthCheck>("read-models");
