@@ -134,6 +134,49 @@ public class RebuildOutcomeTests(ApiFixture api) : ApiTest(api)
         await UntilLiveAsync(Api.Host, "Timeline");
     }
 
+    [Fact]
+    public async Task a_cli_rebuild_killed_mid_way_while_the_api_runs_leaves_the_api_serving_and_advancing()
+    {
+        var file = string.Join('\n', LedgerGenerator.Generate(seed: 33, deals: 2_000, factsPerDeal: 10).Select(f => f.ToJsonString()));
+        (await Api.ImportAsync(file)).EnsureSuccessStatusCode();
+        await Api.CatchUpAsync();
+        var before = await PartyAsync("openai");
+        var model = ReadModels.All.Single(m => m.Name == "PartyExposure");
+        long total;
+        await using (var session = Api.Store.QuerySession())
+        {
+            total = await Temporal.TemporalReads.LogPositionAsync(session, CancellationToken.None);
+        }
+
+        using (var cli = ApiCli.Start(Api.ConnectionString, Api.Store.Options.Events.DatabaseSchemaName, "read-models", "rebuild", "PartyExposure"))
+        {
+            // Mid-way: the rebuild has applied some batches (of 5,000 events) but not all, wherever it writes them.
+            await UntilAsync(async () =>
+            {
+                Assert.False(cli.HasExited, $"the CLI rebuild ended (exit code {(cli.HasExited ? cli.ExitCode : 0)}) before it was seen mid-way");
+                var progress = await Api.Store.Advanced.AllProjectionProgress();
+                var rebuilt = ReadModels.ProgressOf(progress, model, model.RebuildVersion);
+                return ReadModels.ProgressOf(progress, model) < total || rebuilt > 0 && rebuilt < total;
+            }, "the CLI rebuild to be mid-way", everyMilliseconds: 20);
+            cli.Kill(entireProcessTree: true);
+            await cli.WaitForExitAsync();
+        }
+
+        Assert.True(JsonNode.DeepEquals(before, await PartyAsync("openai")), "a killed rebuild must leave the served documents as they were");
+        (await Api.PostFactAsync(Envelopes.Deal("after-killed-rebuild", "after-killed-rebuild-deal", "2026-12-01", "Test Wire",
+            ("openai", "buyer"), ("kill-check", "vendor")))).EnsureSuccessStatusCode();
+        await UntilAsync(async () => (await Api.Client(withKey: false).GetAsync("/parties/kill-check")).StatusCode == HttpStatusCode.OK,
+            "the new fact's party on /parties");
+        await UntilLiveAsync(Api.Host, "PartyExposure");
+    }
+
+    private async Task<JsonNode> PartyAsync(string slug)
+    {
+        var party = await Api.GetJsonAsync($"/parties/{slug}");
+        party.AsObject().Remove("basis");
+        return party;
+    }
+
     /// <summary>An API host of its own whose catalogue has the probe read model too, on an empty ledger.</summary>
     private async Task<IAlbaHost> ProbeHostAsync()
     {
@@ -190,7 +233,7 @@ public class RebuildOutcomeTests(ApiFixture api) : ApiTest(api)
         return state;
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, Func<string>? lastSeen = null)
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, Func<string>? lastSeen = null, int everyMilliseconds = 100)
     {
         using var patience = new CancellationTokenSource(Patience);
         while (!await condition())
@@ -200,7 +243,7 @@ public class RebuildOutcomeTests(ApiFixture api) : ApiTest(api)
                 Assert.Fail($"gave up waiting for {what} after {Patience.TotalSeconds:0} s{(lastSeen is null ? "" : $"; last seen: {lastSeen()}")}");
             }
 
-            await Task.Delay(100, CancellationToken.None);
+            await Task.Delay(everyMilliseconds, CancellationToken.None);
         }
     }
 }
