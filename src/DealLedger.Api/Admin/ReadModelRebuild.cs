@@ -28,8 +28,10 @@ public static class ReadModelRebuild
     public static async Task<long> RunAsync(IDocumentStore store, LedgerDatabase database, IReadOnlyList<ReadModel> catalogue, ReadModel model,
         long upTo, Func<Func<Task>, Task> whileLiveIsStopped, CancellationToken ct)
     {
+        // An inline read model (rebuilt by the CLI only) is rebuilt by a daemon too, as Marten's rebuild does: in
+        // this store, which takes no writes, it is registered as async.
         var beside = DocumentStore.For(options => LedgerStore.Configure(options, database.ConnectionString, database.Schema,
-            catalogue.WithVersions(new Dictionary<string, uint> { [model.Name] = model.RebuildVersion })));
+            catalogue.Select(m => m.Name == model.Name ? m with { Version = model.RebuildVersion, Lifecycle = ProjectionLifecycle.Async } : m).ToList()));
         var shard = new ShardName(model.Name, ShardName.All, model.RebuildVersion);
         var besideTable = TableOf(beside, model);
         IProjectionDaemon? daemon = null;

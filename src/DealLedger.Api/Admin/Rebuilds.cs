@@ -144,8 +144,14 @@ public sealed class RebuildCoordinator(
         }
 
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
-        job.Done = Math.Min(job.Total, ReadModelRebuild.ProgressOf(progress, catalog.Find(job.ReadModel)!));
-        UpdateRate(job);
+        var done = Math.Min(job.Total, ReadModelRebuild.ProgressOf(progress, catalog.Find(job.ReadModel)!));
+
+        // The rebuild may have ended meanwhile, and its progression row gone with it: its own count stands then.
+        if (job.Outcome == RebuildJob.Running)
+        {
+            job.Done = Math.Max(job.Done, done);
+            UpdateRate(job);
+        }
     }
 
     private void UpdateRate(RebuildJob job)
