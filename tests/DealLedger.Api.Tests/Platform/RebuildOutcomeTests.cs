@@ -13,6 +13,7 @@ using Marten;
 using Marten.Events;
 using Marten.Events.Projections;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace DealLedger.Api.Tests.Platform;
 
@@ -168,6 +169,26 @@ public class RebuildOutcomeTests(ApiFixture api) : ApiTest(api)
         await UntilAsync(async () => (await Api.Client(withKey: false).GetAsync("/parties/kill-check")).StatusCode == HttpStatusCode.OK,
             "the new fact's party on /parties");
         await UntilLiveAsync(Api.Host, "PartyExposure");
+    }
+
+    [Fact]
+    public async Task a_live_shard_whose_progression_another_process_moved_starts_again_from_there()
+    {
+        await Api.ImportSeedAsync();
+        await Api.CatchUpAsync();
+
+        // What a CLI rebuild's swap does to a running API: the live shard's next write finds its progression moved.
+        await using (var connection = new NpgsqlConnection(Api.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var move = new NpgsqlCommand(
+                $"update {Api.Store.Options.Events.DatabaseSchemaName}.mt_event_progression set last_seq_id = 1 where name = 'Timeline:All'", connection);
+            Assert.Equal(1, await move.ExecuteNonQueryAsync());
+        }
+
+        (await Api.PostFactAsync(Envelopes.Deal("after-move", "after-move-deal", "2026-12-01"))).EnsureSuccessStatusCode();
+        await UntilAsync(async () => (await TimelineIdsAsync(Api.Host)).Contains("after-move"), "the new fact on /timeline");
+        await UntilLiveAsync(Api.Host, "Timeline");
     }
 
     private async Task<JsonNode> PartyAsync(string slug)
