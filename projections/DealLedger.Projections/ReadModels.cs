@@ -26,6 +26,12 @@ public sealed record ReadModel(
     /// write must be readable from them at once, and the fact index is the idempotency key.
     /// </summary>
     public bool SideBySide => Lifecycle == ProjectionLifecycle.Async;
+
+    /// <summary>
+    /// The version a rebuild is built as, in its own table and progression row, before it replaces the serving
+    /// documents: far above any deployed version, so side-by-side versions never take it for an earlier one.
+    /// </summary>
+    public uint RebuildVersion => Version + 1_000;
 }
 
 /// <summary>

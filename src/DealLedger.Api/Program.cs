@@ -86,6 +86,7 @@ builder.Services.AddScoped<ServingReads>();
 builder.Services.AddSingleton<DealLedger.Api.Deals.CurrentDeals>();
 builder.Services.AddHostedService<ReadModelVersionsRefresh>();
 builder.Services.AddHostedService<ReadModelWatch>();
+builder.Services.AddHostedService<LiveShardKeeper>();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: [HealthJson.Ready])
     .AddCheck<ReadModelsHealthCheck>("read-models", tags: [HealthJson.Ready]);

@@ -71,7 +71,7 @@ public static class AdminEndpoints
         return Results.Ok(job);
     }
 
-    /// <summary>Cancels a running rebuild; the read model's live shard resumes from where it stands.</summary>
+    /// <summary>Cancels a running rebuild; the read model keeps the documents it served, and its live shard runs on.</summary>
     [WolverineDelete("/admin/rebuilds/{id}", OperationId = "CancelRebuild")]
     [Authorize(Policy = Policies.Admin)]
     [Tags("Admin")]

@@ -67,18 +67,28 @@ public sealed class ReadModelMonitor(
     public void OnNext(ShardState value)
     {
         var name = value.ShardName.Split(':')[0];
-        // A cancelled load is a shard being stopped or paused (a rebuild, a reset, shutdown), not a poison event.
-        if (value.Failure is { } failure && !failure.ExceptionType.Contains("Canceled", StringComparison.Ordinal))
+        // A cancelled load is a shard being stopped or paused (a rebuild, a reset, shutdown), not a poison event;
+        // a progression moved underneath the shard is a rebuild swapped in by another process, and the shard is
+        // restarted from there (LiveShardKeeper).
+        if (value.Failure is { } failure && !failure.ExceptionType.Contains("Canceled", StringComparison.Ordinal) &&
+            failure.Category != ShardFailureCategory.ProgressionOutOfOrder)
         {
-            var where = failure.Event is { } e
-                ? $"event {e.EventId} (#{e.Sequence}, {e.EventTypeName} on {e.StreamKey}): "
-                : "";
-            _failures[name] = $"{where}{failure.ExceptionType}: {failure.Message}";
+            _failures[name] = Describe(failure);
         }
         else if (value.Sequence > 0 && value.Exception is null)
         {
             _failures.TryRemove(name, out _);
         }
+    }
+
+    /// <summary>Why a shard stopped, in one line: the event, when one is to blame, and the error (no stack trace).</summary>
+    public static string Describe(ShardFailure failure)
+    {
+        var where = failure.Event is { } e
+            ? $"event {e.EventId} (#{e.Sequence}, {e.EventTypeName} on {e.StreamKey}): "
+            : "";
+        var text = $"{where}{failure.ExceptionType}: {failure.Message}";
+        return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     public void OnError(Exception error)

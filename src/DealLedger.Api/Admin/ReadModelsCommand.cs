@@ -64,7 +64,8 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                 await ShowStatusAsync(host.Services.GetRequiredService<ReadModelMonitor>());
                 return true;
             case "rebuild":
-                return await RebuildAsync(store, host.Services.GetRequiredService<ReadModelCatalog>(), input.Names.ToList());
+                return await RebuildAsync(store, host.Services.GetRequiredService<LedgerDatabase>(), host.Services.GetRequiredService<ReadModelCatalog>(),
+                    input.Names.ToList());
             default:
                 AnsiConsole.MarkupLine($"[red]Unknown action '{Markup.Escape(input.Action)}'[/]: use list, status or rebuild.");
                 return false;
@@ -96,7 +97,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         AnsiConsole.Write(table);
     }
 
-    private static async Task<bool> RebuildAsync(IDocumentStore store, ReadModelCatalog catalog, List<string> names)
+    private static async Task<bool> RebuildAsync(IDocumentStore store, LedgerDatabase database, ReadModelCatalog catalog, List<string> names)
     {
         var unknown = names.Where(n => catalog.Find(n) is null).ToList();
         if (unknown.Count > 0)
@@ -123,7 +124,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                 holds.Add(hold);
             }
 
-            return await RebuildAsync(store, models);
+            return await RebuildAsync(store, database, catalog, models);
         }
         finally
         {
@@ -134,7 +135,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         }
     }
 
-    private static async Task<bool> RebuildAsync(IDocumentStore store, List<ReadModel> models)
+    private static async Task<bool> RebuildAsync(IDocumentStore store, LedgerDatabase database, ReadModelCatalog catalog, List<ReadModel> models)
     {
         var total = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
         foreach (var refresh in await LogStatistics.RefreshIfStaleAsync(store, CancellationToken.None))
@@ -143,7 +144,6 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         }
 
         await WarmUpAsync(store, models);
-        using var daemon = await store.BuildProjectionDaemonAsync();
         var ok = true;
         var summary = new Table().AddColumns("read model", "events", "seconds", "events/s");
         var lines = new List<string>();
@@ -155,11 +155,13 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                 {
                     var task = progress.AddTask(model.Name, maxValue: Math.Max(1, total));
                     var started = DateTime.UtcNow;
-                    var rebuild = daemon.RebuildProjectionAsync(model.Name, TimeSpan.FromHours(6), CancellationToken.None);
+                    // Beside the serving documents, swapped in at the end: an API node running meanwhile keeps serving
+                    // and advancing the previous ones, and picks up from the swap (LiveShardKeeper).
+                    var rebuild = ReadModelRebuild.RunAsync(store, database, catalog.Models, model, total, swap => swap(), CancellationToken.None);
                     while (!rebuild.IsCompleted)
                     {
                         await Task.WhenAny(rebuild, Task.Delay(250));
-                        var done = ReadModels.ProgressOf(await store.Advanced.AllProjectionProgress(), model);
+                        var done = ReadModelRebuild.ProgressOf(await store.Advanced.AllProjectionProgress(), model);
                         var rate = done / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
                         task.Value = Math.Min(done, total);
                         task.Description = $"{model.Name} {done:N0}/{total:N0} events, {rate:N0}/s";
@@ -174,6 +176,14 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                         summary.AddRow(model.Name, total.ToString("N0", CultureInfo.InvariantCulture), seconds.ToString("0.0", CultureInfo.InvariantCulture),
                             (total / Math.Max(0.001, seconds)).ToString("N0", CultureInfo.InvariantCulture));
                         lines.Add(string.Create(CultureInfo.InvariantCulture, $"rebuilt {model.Name}: {total} events in {seconds:0.000} s"));
+                    }
+                    catch (RebuildFailedException e)
+                    {
+                        ok = false;
+                        task.Description = $"[red]{Markup.Escape(model.Name)} failed[/]";
+                        task.StopTask();
+                        lines.Add($"{model.Name} failed, its previous documents kept: {e.Message}");
+                        return;
                     }
                     catch (Exception e)
                     {

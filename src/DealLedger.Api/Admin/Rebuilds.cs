@@ -32,12 +32,14 @@ public sealed class RebuildJob
 }
 
 /// <summary>
-/// Runs rebuilds in the background through the host's own projection daemon (which pauses the read model's
-/// live shard while it rebuilds and resumes it afterwards), one at a time per read model.
+/// Runs rebuilds in the background, one at a time per read model, beside the serving documents
+/// (<see cref="ReadModelRebuild"/>): reads keep coming from the previous documents, and the read model's live shard
+/// keeps advancing, until the rebuilt documents replace them; the live shard is stopped only for that swap.
 /// </summary>
 public sealed class RebuildCoordinator(
     IDocumentStore store,
     ReadModelCatalog catalog,
+    LedgerDatabase database,
     IServiceProvider services,
     IConfiguration configuration,
     TimeProvider clock,
@@ -142,54 +144,97 @@ public sealed class RebuildCoordinator(
         }
 
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
-        job.Done = Math.Min(job.Total, ReadModels.ProgressOf(progress, catalog.Find(job.ReadModel)!));
-        var elapsed = (clock.GetUtcNow() - job.StartedAt).TotalSeconds;
+        var done = Math.Min(job.Total, ReadModelRebuild.ProgressOf(progress, catalog.Find(job.ReadModel)!));
+
+        // The rebuild may have ended meanwhile, and its progression row gone with it: its own count stands then.
+        if (job.Outcome == RebuildJob.Running)
+        {
+            job.Done = Math.Max(job.Done, done);
+            UpdateRate(job);
+        }
+    }
+
+    private void UpdateRate(RebuildJob job)
+    {
+        var elapsed = ((job.FinishedAt ?? clock.GetUtcNow()) - job.StartedAt).TotalSeconds;
         job.EventsPerSecond = elapsed > 0 ? job.Done / elapsed : 0;
-        job.EtaSeconds = job.EventsPerSecond > 0 ? (job.Total - job.Done) / job.EventsPerSecond : null;
+        job.EtaSeconds = job.FinishedAt is null && job.EventsPerSecond > 0 ? (job.Total - job.Done) / job.EventsPerSecond : null;
     }
 
     private async Task RunAsync(RebuildJob job, RebuildLock hold)
     {
-        IProjectionDaemon? built = null;
         var outcome = RebuildJob.Failed;
         string? error = null;
+        var model = catalog.Find(job.ReadModel)!;
         try
         {
-            var daemon = services.GetService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>()?.DaemonForMainDatabase()
-                ?? (built = await store.BuildProjectionDaemonAsync());
             foreach (var refresh in await LogStatistics.RefreshIfStaleAsync(store, job.Cancellation.Token))
             {
                 logger.Log(refresh.Problem is null ? LogLevel.Information : LogLevel.Warning, "Before rebuilding {ReadModel}: {Statistics}", job.ReadModel, refresh);
             }
 
-            await daemon.RebuildProjectionAsync(job.ReadModel, TimeSpan.FromHours(6), job.Cancellation.Token);
+            var position = await ReadModelRebuild.RunAsync(store, database, catalog.Models, model, job.Total, swap => WhileLiveIsStoppedAsync(model, swap),
+                job.Cancellation.Token);
+            job.Total = Math.Max(job.Total, position);
+            job.Done = job.Total;
             outcome = RebuildJob.Succeeded;
         }
         catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
         {
             outcome = RebuildJob.Cancelled;
         }
+        catch (RebuildFailedException e)
+        {
+            logger.LogError(e, "Rebuild of {ReadModel} failed; the previous documents keep serving: {Reason}", job.ReadModel, e.Message);
+            error = e.Message;
+        }
         catch (Exception e)
         {
-            // Loud: the error (with the failing event where Marten names it) is kept on the job and the status.
-            logger.LogError(e, "Rebuild of {ReadModel} failed", job.ReadModel);
-            error = e.ToString();
+            // The answer gets one line; the stack trace stays in the log.
+            logger.LogError(e, "Rebuild of {ReadModel} failed; the previous documents keep serving", job.ReadModel);
+            error = RebuildFailedException.Describe(e);
         }
         finally
         {
             // The lock goes first: whoever reads the outcome may start the next rebuild at once, on any node.
             await hold.DisposeAsync();
-            built?.Dispose();
-            if (outcome == RebuildJob.Succeeded)
-            {
-                job.Done = job.Total;
-            }
-
             job.Error = error;
             job.FinishedAt = clock.GetUtcNow();
-            job.EtaSeconds = null;
+            UpdateRate(job);
             _running.TryRemove(job.ReadModel, out _);
             job.Outcome = outcome;
+        }
+    }
+
+    /// <summary>
+    /// Runs the swap with this node's live shard of the read model stopped, so it writes nothing between the two,
+    /// and starts the shard again whatever happened: it resumes from the position the swap left.
+    /// </summary>
+    private async Task WhileLiveIsStoppedAsync(ReadModel model, Func<Task> swap)
+    {
+        var daemon = services.GetService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>()?.DaemonForMainDatabase();
+        var live = new JasperFx.Events.Projections.ShardName(model.Name, "All", model.Version);
+        var agent = daemon?.CurrentAgents().FirstOrDefault(a => a.Name.Identity == live.Identity);
+        if (daemon is null || agent is null)
+        {
+            await swap();
+            return;
+        }
+
+        // A shard paused or left stopped (on an event the old code could not apply) starts again too: the
+        // rebuilt documents are past that event.
+        if (agent.Status == JasperFx.AgentStatus.Running)
+        {
+            await daemon.StopAgentAsync(live);
+        }
+
+        try
+        {
+            await swap();
+        }
+        finally
+        {
+            await daemon.StartAgentAsync(live, CancellationToken.None);
         }
     }
 }
