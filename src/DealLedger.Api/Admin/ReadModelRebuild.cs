@@ -25,12 +25,12 @@ public static class ReadModelRebuild
     /// </summary>
     /// <exception cref="RebuildFailedException">The projection stopped on an event; the message says which and why.</exception>
     /// <exception cref="OperationCanceledException">Cancelled: nothing was swapped.</exception>
-    public static async Task<long> RunAsync(IDocumentStore store, LedgerDatabase database, IReadOnlyList<ReadModel> catalogue, ReadModel model,
+    public static async Task<long> RunAsync(IDocumentStore store, NpgsqlDataSource database, string schema, IReadOnlyList<ReadModel> catalogue, ReadModel model,
         long upTo, Func<Func<Task>, Task> whileLiveIsStopped, CancellationToken ct)
     {
         // An inline read model (rebuilt by the CLI only) is rebuilt by a daemon too, as Marten's rebuild does: in
         // this store, which takes no writes, it is registered as async.
-        var beside = DocumentStore.For(options => LedgerStore.Configure(options, database.ConnectionString, database.Schema,
+        var beside = DocumentStore.For(options => LedgerStore.Configure(options, database, schema,
             catalogue.Select(m => m.Name == model.Name ? m with { Version = model.RebuildVersion, Lifecycle = ProjectionLifecycle.Async } : m).ToList()));
         var shard = new ShardName(model.Name, ShardName.All, model.RebuildVersion);
         var besideTable = TableOf(beside, model);
@@ -104,15 +104,14 @@ public static class ReadModelRebuild
     /// A live shard in another process (an API node while the CLI rebuilds) finds its progression moved at its
     /// next write, which rolls back, and is restarted from here (<see cref="LiveShardKeeper"/>).
     /// </summary>
-    private static async Task SwapAsync(LedgerDatabase database, IDocumentStore store, ReadModel model, string besideTable, long position,
+    private static async Task SwapAsync(NpgsqlDataSource database, IDocumentStore store, ReadModel model, string besideTable, long position,
         CancellationToken ct)
     {
         var liveTable = TableOf(store, model);
         var progression = $"{store.Options.Events.DatabaseSchemaName}.mt_event_progression";
         for (var attempt = 1; ; attempt++)
         {
-            await using var connection = new NpgsqlConnection(database.ConnectionString);
-            await connection.OpenAsync(ct);
+            await using var connection = await database.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
             try
             {
@@ -155,10 +154,9 @@ public static class ReadModelRebuild
     }
 
     /// <summary>Drops the rebuild's table and progression row.</summary>
-    private static async Task DiscardAsync(LedgerDatabase database, IDocumentStore store, string besideTable, ShardName shard, CancellationToken ct)
+    private static async Task DiscardAsync(NpgsqlDataSource database, IDocumentStore store, string besideTable, ShardName shard, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(ct);
+        await using var connection = await database.OpenConnectionAsync(ct);
         await ExecuteAsync(connection, null, $"drop table if exists {besideTable}", ct);
         await ExecuteAsync(connection, null, $"delete from {store.Options.Events.DatabaseSchemaName}.mt_event_progression where name = @name", ct,
             ("name", shard.Identity));

@@ -64,7 +64,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                 await ShowStatusAsync(host.Services.GetRequiredService<ReadModelMonitor>());
                 return true;
             case "rebuild":
-                return await RebuildAsync(store, host.Services.GetRequiredService<LedgerDatabase>(), host.Services.GetRequiredService<ReadModelCatalog>(),
+                return await RebuildAsync(store, host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), host.Services.GetRequiredService<LedgerDatabase>(), host.Services.GetRequiredService<ReadModelCatalog>(),
                     input.Names.ToList());
             default:
                 AnsiConsole.MarkupLine($"[red]Unknown action '{Markup.Escape(input.Action)}'[/]: use list, status or rebuild.");
@@ -97,7 +97,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         AnsiConsole.Write(table);
     }
 
-    private static async Task<bool> RebuildAsync(IDocumentStore store, LedgerDatabase database, ReadModelCatalog catalog, List<string> names)
+    private static async Task<bool> RebuildAsync(IDocumentStore store, Npgsql.NpgsqlDataSource dataSource, LedgerDatabase database, ReadModelCatalog catalog, List<string> names)
     {
         var unknown = names.Where(n => catalog.Find(n) is null).ToList();
         if (unknown.Count > 0)
@@ -124,7 +124,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                 holds.Add(hold);
             }
 
-            return await RebuildAsync(store, database, catalog, models);
+            return await RebuildAsync(store, dataSource, database, catalog, models);
         }
         finally
         {
@@ -135,7 +135,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
         }
     }
 
-    private static async Task<bool> RebuildAsync(IDocumentStore store, LedgerDatabase database, ReadModelCatalog catalog, List<ReadModel> models)
+    private static async Task<bool> RebuildAsync(IDocumentStore store, Npgsql.NpgsqlDataSource dataSource, LedgerDatabase database, ReadModelCatalog catalog, List<ReadModel> models)
     {
         var total = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
         foreach (var refresh in await LogStatistics.RefreshIfStaleAsync(store, CancellationToken.None))
@@ -157,7 +157,7 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
                     var started = DateTime.UtcNow;
                     // Beside the serving documents, swapped in at the end: an API node running meanwhile keeps serving
                     // and advancing the previous ones, and picks up from the swap (LiveShardKeeper).
-                    var rebuild = ReadModelRebuild.RunAsync(store, database, catalog.Models, model, total, swap => swap(), CancellationToken.None);
+                    var rebuild = ReadModelRebuild.RunAsync(store, dataSource, database.Schema, catalog.Models, model, total, swap => swap(), CancellationToken.None);
                     while (!rebuild.IsCompleted)
                     {
                         await Task.WhenAny(rebuild, Task.Delay(250));

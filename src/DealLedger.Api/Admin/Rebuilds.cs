@@ -40,6 +40,7 @@ public sealed class RebuildCoordinator(
     IDocumentStore store,
     ReadModelCatalog catalog,
     LedgerDatabase database,
+    Npgsql.NpgsqlDataSource dataSource,
     IServiceProvider services,
     IConfiguration configuration,
     TimeProvider clock,
@@ -173,7 +174,7 @@ public sealed class RebuildCoordinator(
                 logger.Log(refresh.Problem is null ? LogLevel.Information : LogLevel.Warning, "Before rebuilding {ReadModel}: {Statistics}", job.ReadModel, refresh);
             }
 
-            var position = await ReadModelRebuild.RunAsync(store, database, catalog.Models, model, job.Total, swap => WhileLiveIsStoppedAsync(model, swap),
+            var position = await ReadModelRebuild.RunAsync(store, dataSource, database.Schema, catalog.Models, model, job.Total, swap => WhileLiveIsStoppedAsync(model, swap),
                 job.Cancellation.Token);
             job.Total = Math.Max(job.Total, position);
             job.Done = job.Total;
