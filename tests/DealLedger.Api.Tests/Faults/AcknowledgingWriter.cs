@@ -33,6 +33,7 @@ public sealed class AcknowledgingWriter
     private readonly IReadOnlyList<IReadOnlyList<JsonObject>> _lanes;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentDictionary<int, int> _serverErrorStatuses = new();
     private int _transportErrors;
     private int _serverErrors;
 
@@ -62,6 +63,11 @@ public sealed class AcknowledgingWriter
     public int TransportErrors => _transportErrors;
 
     public int ServerErrors => _serverErrors;
+
+    /// <summary>The 5xx statuses answered, e.g. "500 x 22".</summary>
+    public string ServerErrorStatuses => _serverErrorStatuses.IsEmpty
+        ? "none"
+        : string.Join(", ", _serverErrorStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x {s.Value}"));
 
     public IReadOnlyList<string> InState(FactState state) => _entries.Where(e => e.Value.State == state).Select(e => e.Key).ToList();
 
@@ -161,6 +167,7 @@ public sealed class AcknowledgingWriter
             else if ((int)status >= 500)
             {
                 Interlocked.Increment(ref _serverErrors);
+                _serverErrorStatuses.AddOrUpdate((int)status, 1, (_, n) => n + 1);
                 entry.Fail();
             }
             else

@@ -174,7 +174,7 @@ public class FaultTests(ApiFixture api, ITestOutputHelper output) : ApiTest(api)
             $"'already recorded': an unanswered attempt had been recorded); {writer.Uncertain} had an attempt without a 2xx, " +
             $"resent once after recovery: {answeredHeld} answered 200, {answeredRecorded} 201, {resent.Count - answeredHeld - answeredRecorded} other; " +
             $"events with a fact id: {counts.Values.Sum()}; lost {lost}, doubled {doubled}; " +
-            $"{writer.ServerErrors} 5xx and {writer.TransportErrors} unanswered requests in all; {recovery}; " +
+            $"{writer.ServerErrors} 5xx ({writer.ServerErrorStatuses}) and {writer.TransportErrors} unanswered requests in all; {recovery}; " +
             $"read models caught up {Seconds(caughtUpIn)} s after the last write, events counted, node stopped and every read model rebuilt and compared in {Seconds(verifying.Elapsed - caughtUpIn)} s; " +
             $"read models differing from a rebuild: {(differing.Count == 0 ? "none" : string.Join(", ", differing))} " +
             $"(documents: {string.Join(", ", ReadModels.All.Select(m => $"{m.Name} {rebuilt[m.Name].Count}"))})"));
