@@ -14,13 +14,15 @@ public sealed class LocalPostgres : IAsyncDisposable
     private const string Prefix = "dealledger-pg-";
     private readonly string _binDir;
     private readonly bool _throwaway;
+    private readonly bool _durable;
 
-    private LocalPostgres(string binDir, string dataDirectory, int port, bool throwaway)
+    private LocalPostgres(string binDir, string dataDirectory, int port, bool throwaway, bool durable)
     {
         _binDir = binDir;
         DataDirectory = dataDirectory;
         Port = port;
         _throwaway = throwaway;
+        _durable = durable;
     }
 
     public string DataDirectory { get; }
@@ -34,23 +36,26 @@ public sealed class LocalPostgres : IAsyncDisposable
     public static bool BinariesAvailable() => FindBinDirectory() is not null;
 
     /// <summary>
-    /// Starts a throwaway cluster in a new temporary folder, tuned for speed over durability (fsync off):
-    /// for tests only. Removed again on dispose; folders left behind by killed runs are swept first.
+    /// Starts a throwaway cluster in a new temporary folder, tuned for speed over durability (fsync off) unless
+    /// <paramref name="durable"/>: for tests only. Removed again on dispose; folders left behind by killed runs
+    /// are swept first.
     /// </summary>
-    public static async Task<LocalPostgres> StartThrowawayAsync(CancellationToken cancellation = default)
+    /// <param name="durable">fsync, synchronous commit and full-page writes on, as in production: for tests of
+    /// what survives a crash of the server.</param>
+    public static async Task<LocalPostgres> StartThrowawayAsync(bool durable = false, CancellationToken cancellation = default)
     {
         SweepStaleThrowaways();
         var directory = Path.Combine(Path.GetTempPath(), Prefix + Guid.NewGuid().ToString("N")[..12]);
-        return await StartAsync(directory, throwaway: true, cancellation);
+        return await StartAsync(directory, throwaway: true, durable, cancellation);
     }
 
     /// <summary>
     /// Starts (initialising it on first use) a cluster whose data survives restarts, for development.
     /// </summary>
     public static Task<LocalPostgres> StartPersistentAsync(string dataDirectory, CancellationToken cancellation = default) =>
-        StartAsync(dataDirectory, throwaway: false, cancellation);
+        StartAsync(dataDirectory, throwaway: false, durable: true, cancellation);
 
-    private static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway, CancellationToken cancellation)
+    private static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway, bool durable, CancellationToken cancellation)
     {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(
             "No PostgreSQL server binaries found (initdb, pg_ctl). Install Debian's 'postgresql' package, " +
@@ -65,10 +70,10 @@ public sealed class LocalPostgres : IAsyncDisposable
         if (!throwaway && RunningPort(dataDirectory) is { } runningPort)
         {
             // Left running by an earlier process that was killed: use it as it is.
-            return new LocalPostgres(bin, dataDirectory, runningPort, throwaway);
+            return new LocalPostgres(bin, dataDirectory, runningPort, throwaway, durable);
         }
 
-        var postgres = new LocalPostgres(bin, dataDirectory, FreePort(), throwaway);
+        var postgres = new LocalPostgres(bin, dataDirectory, FreePort(), throwaway, durable);
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
             var passwordFile = Path.Combine(dataDirectory, "..", $".{Path.GetFileName(dataDirectory)}.pw");
@@ -89,22 +94,48 @@ public sealed class LocalPostgres : IAsyncDisposable
             }
         }
 
-        var options = $"-p {postgres.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200";
-        if (throwaway)
-        {
-            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-        }
-
-        await postgres.PgAsync("pg_ctl", ["-D", dataDirectory, "-o", options, "-l",
-            Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], cancellation);
+        await postgres.StartServerAsync(cancellation);
         return postgres;
+    }
+
+    /// <summary>The server's process id (the postmaster, from postmaster.pid) while it runs, else null.</summary>
+    public int? PostmasterProcessId
+    {
+        get
+        {
+            var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+            return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && Directory.Exists($"/proc/{pid}")
+                ? pid
+                : null;
+        }
+    }
+
+    /// <summary>
+    /// Starts the server again on the same data folder and port, after it stopped or crashed (PostgreSQL then
+    /// replays its write-ahead log first). Fails while processes of the crashed server still hold its shared
+    /// memory; they end by themselves once they notice, so callers retry.
+    /// </summary>
+    public Task StartAgainAsync(CancellationToken cancellation = default) => StartServerAsync(cancellation);
+
+    private Task StartServerAsync(CancellationToken cancellation)
+    {
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200";
+        options += _durable
+            ? " -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+            : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        return PgAsync("pg_ctl", ["-D", DataDirectory, "-o", options, "-l",
+            Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60", "start"], cancellation);
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await PgAsync("pg_ctl", ["-D", DataDirectory, "-m", _throwaway ? "immediate" : "fast", "-w", "stop"], CancellationToken.None);
+            // A throwaway server that a test killed has nothing left to stop (pg_ctl would fail on its stale pid file).
+            if (!_throwaway || PostmasterProcessId is not null)
+            {
+                await PgAsync("pg_ctl", ["-D", DataDirectory, "-m", _throwaway ? "immediate" : "fast", "-w", "stop"], CancellationToken.None);
+            }
         }
         finally
         {
