@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CsCheck;
 using DealLedger.Domain.Deals;
 using DealLedger.Domain.Estimates;
+using DealLedger.Domain.Facts;
 using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections.Deals;
@@ -54,6 +55,36 @@ public class HostileInputTests(ApiFixture api) : ApiTest(api)
         var problem = await Problem.Assert(response, HttpStatusCode.UnprocessableEntity);
         Assert.NotNull(problem["errors"]!["data.parties"]);
         Assert.Equal(0, await Api.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task the_largest_valid_fact_gives_a_bounded_deal_summary_and_answer()
+    {
+        var cited = Enumerable.Range(0, (int)FactLimits.Citations.Max).Select(i => (JsonNode)new JsonObject
+        {
+            ["publisher"] = new string('p', (int)FactLimits.Name.Max - 2) + i.ToString("00", System.Globalization.CultureInfo.InvariantCulture),
+            ["title"] = new string('t', (int)FactLimits.SourceTitle.Max), ["kind"] = "press",
+            ["url"] = "https://example.com/" + new string('u', (int)FactLimits.Url.Max - 20),
+        });
+        var envelope = Envelopes.Deal("largest", "largest-deal", "2025-01-01", new string('w', (int)FactLimits.Name.Max),
+            [.. Enumerable.Range(0, (int)FactLimits.PartiesPerReport.Max).Select(i => ($"party-{i}-" + new string('x', 80), "partner"))]);
+        envelope["source"]!["title"] = new string('t', (int)FactLimits.SourceTitle.Max);
+        envelope["source"]!["url"] = "https://example.com/" + new string('u', (int)FactLimits.Url.Max - 20);
+        envelope["source"]!["cites"] = new JsonArray([.. cited]);
+        envelope["data"]!["title"] = new string('d', (int)FactLimits.DealTitle.Max);
+        envelope["data"]!["description"] = new string('e', (int)FactLimits.Description.Max);
+        var request = envelope.ToJsonString().Length;
+
+        (await Api.PostFactAsync(envelope)).EnsureSuccessStatusCode();
+        await Api.CatchUpAsync();
+
+        // Each party entry names the fact that added it, with its source: a deal grows by at most one copy of the
+        // source per party a report names (measured: a 38.7 KB fact, 1.6 MB). The issue's 216 KB write had made
+        // an 88 MB summary. Shrinking the per-party copy is the summary restructuring of the write-speed issue.
+        var answer = await (await Api.Client(withKey: false).GetAsync("/deals/largest-deal")).Content.ReadAsStringAsync();
+        Assert.True(answer.Length < (FactLimits.PartiesPerReport.Max + 2) * request, $"a {request}-byte fact gave a {answer.Length}-byte deal answer");
+        var party = await (await Api.Client(withKey: false).GetAsync("/parties/party-0-" + new string('x', 80))).Content.ReadAsStringAsync();
+        Assert.True(party.Length < 4 * request, $"a {request}-byte fact gave a {party.Length}-byte party answer");
     }
 
     [Fact]
