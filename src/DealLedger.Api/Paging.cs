@@ -14,7 +14,9 @@ public static class Paging
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
-    public static async Task<IResult> PageAsync<T>(IQueryable<T> sorted, string? cursor, int? limit, Basis basis, CancellationToken ct)
+    /// <param name="redact">Applied to each item of the page when given (e.g. to hide recorder names from anonymous callers).</param>
+    public static async Task<IResult> PageAsync<T>(IQueryable<T> sorted, string? cursor, int? limit, Basis basis, CancellationToken ct,
+        Action<System.Text.Json.Nodes.JsonObject>? redact = null)
         where T : notnull
     {
         if (LimitProblem(limit) is { } tooMany)
@@ -32,7 +34,18 @@ public static class Paging
             return Problems.BadQuery("cursor", "is not a cursor this list returned (pass back the 'next' value as it is)");
         }
 
-        var json = $"{{\"items\":{page.ItemsJson},\"next\":{JsonSerializer.Serialize(page.NextCursor)}," +
+        var items = page.ItemsJson;
+        if (redact is not null && System.Text.Json.Nodes.JsonNode.Parse(items) is System.Text.Json.Nodes.JsonArray array)
+        {
+            foreach (var item in array.OfType<System.Text.Json.Nodes.JsonObject>())
+            {
+                redact(item);
+            }
+
+            items = array.ToJsonString();
+        }
+
+        var json = $"{{\"items\":{items},\"next\":{JsonSerializer.Serialize(page.NextCursor)}," +
             $"\"basis\":{JsonSerializer.Serialize(basis, JsonSerializerOptions.Web)}}}";
         return Results.Text(json, "application/json");
     }

@@ -54,16 +54,17 @@ public static class TimelineEndpoint
         }
 
         // An export is the whole filtered timeline, streamed from the database; JSON is paged.
-        return await Export.RowsAsync(context, exportFormat, Rows(query!, ct), "timeline",
-            () => Paging.PageAsync(query!, cursor, limit, basis!, ct));
+        var withRecorders = Auth.RecorderNames.VisibleTo(context.User);
+        return await Export.RowsAsync(context, exportFormat, Rows(query!, withRecorders, ct), "timeline",
+            () => Paging.PageAsync(query!, cursor, limit, basis!, ct, withRecorders ? null : item => item["recordedBy"] = null));
     }
 
-    private static async IAsyncEnumerable<TimelineRow> Rows(IQueryable<TimelineEntry> query,
+    private static async IAsyncEnumerable<TimelineRow> Rows(IQueryable<TimelineEntry> query, bool withRecorders,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var t in query.ToAsyncEnumerable(ct))
         {
-            yield return new TimelineRow(t.Id, t.Type, t.Subject, t.Sequence, t.ReportedOn, t.Effective?.Text, t.RecordedAt, t.RecordedBy,
+            yield return new TimelineRow(t.Id, t.Type, t.Subject, t.Sequence, t.ReportedOn, t.Effective?.Text, t.RecordedAt, withRecorders ? t.RecordedBy : null,
                 t.Source.Publisher, t.Source.Title, t.Source.Url, t.Source.Kind, t.Source.Language,
                 t.Source.Cites.Count == 0 ? null : string.Join("; ", t.Source.Cites.Select(c => c.Publisher)), t.Summary);
         }

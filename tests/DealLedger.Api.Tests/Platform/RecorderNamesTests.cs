@@ -13,7 +13,7 @@ public class RecorderNamesTests(ApiFixture api) : ApiTest(api)
         (await Api.PostFactAsync(Envelopes.Deal("d1", "named-deal", "2025-01-21"))).EnsureSuccessStatusCode();
         await Api.CatchUpAsync();
 
-        foreach (var path in new[] { "/events", "/streams/named-deal/events", "/deals/named-deal/history" })
+        foreach (var path in AuditReads)
         {
             var anonymous = JsonNode.Parse(await Api.Client(withKey: false).GetStringAsync(path))!;
             var keyed = JsonNode.Parse(await Api.Client().GetStringAsync(path))!;
@@ -22,9 +22,13 @@ public class RecorderNamesTests(ApiFixture api) : ApiTest(api)
             Assert.Equal(ApiFixture.KeyName, (string?)Items(keyed)[0]!["recordedBy"]);
         }
 
+        Assert.DoesNotContain(ApiFixture.KeyName, await Api.Client(withKey: false).GetStringAsync("/timeline?format=csv"));
+        Assert.Contains(ApiFixture.KeyName, await Api.Client().GetStringAsync("/timeline?format=csv"));
         await Problem.Assert(await Api.Client(withKey: false).GetAsync($"/events?recordedBy={ApiFixture.KeyName}"), HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.OK, (await Api.Client().GetAsync($"/events?recordedBy={ApiFixture.KeyName}")).StatusCode);
     }
+
+    private static readonly string[] AuditReads = ["/events", "/streams/named-deal/events", "/deals/named-deal/history", "/timeline"];
 
     private static JsonArray Items(JsonNode answer) => answer is JsonArray list ? list : answer["items"]!.AsArray();
 }
