@@ -20,8 +20,12 @@ public static class DatabaseFailures
     public static bool IsUnavailable(Exception exception) => Chain(exception).Any(e => e switch
     {
         PostgresException p => Unavailable.Contains(p.SqlState),
-        NpgsqlException n => n.InnerException is TimeoutException or SocketException or IOException
+        NpgsqlException n => n.IsTransient || n.InnerException is TimeoutException or SocketException or IOException
             || (n.InnerException is null && n.Message.Contains("connection pool has been exhausted", StringComparison.OrdinalIgnoreCase)),
+
+        // Marten rolls back on the connection that just broke; Npgsql's refusal to touch the dead transaction or
+        // connection then replaces the original failure, sometimes with nothing inside it to classify.
+        ObjectDisposedException { ObjectName: nameof(NpgsqlTransaction) or nameof(NpgsqlConnection) } => true,
         _ => false,
     });
 

@@ -71,7 +71,7 @@ public static class RequestBody
     public const long FactLimit = 256 * 1024;
 
     /// <summary>The default of <c>Imports:MaxBodyBytes</c>.</summary>
-    public const long ImportLimit = 256L * 1024 * 1024;
+    public const long ImportLimit = 24L * 1024 * 1024;
 
     public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpContext context, long limit, CancellationToken ct)
     {
@@ -108,6 +108,29 @@ public static class RequestBody
         return (buffer.ToArray(), null);
     }
 
+    /// <summary>
+    /// The body as a stream that ends the request with <see cref="BodyTooLargeException"/> once more than
+    /// <paramref name="limit"/> bytes arrive, for a body read as it arrives; null when its Content-Length is already too large.
+    /// </summary>
+    public static BoundedBodyStream? Bounded(HttpContext context, long limit)
+    {
+        if (context.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        return new BoundedBodyStream(context.Request.Body, limit);
+    }
+
+    /// <summary>The exceptions reading a <see cref="BoundedBodyStream"/> past its limit ends with (ours, or Kestrel's own limit).</summary>
+    public static bool IsTooLarge(Exception e) =>
+        e is BodyTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
+
     public static (JsonElement? Json, IResult? Problem) ParseJson(byte[] body)
     {
         try
@@ -122,6 +145,48 @@ public static class RequestBody
         }
     }
 
-    private static IResult TooLarge(long limit) =>
+    public static IResult TooLarge(long limit) =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than the limit of {limit:N0} bytes.");
+}
+
+public sealed class BodyTooLargeException() : IOException("The request body is larger than its limit.");
+
+/// <summary>A read-only view of a request body that counts what it reads and refuses to go past a limit.</summary>
+public sealed class BoundedBodyStream(Stream inner, long limit) : Stream
+{
+    public long BytesRead { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Count(int read)
+    {
+        BytesRead += read;
+        return BytesRead > limit ? throw new BodyTooLargeException() : read;
+    }
 }

@@ -64,6 +64,9 @@ public sealed class AcknowledgingWriter
 
     public int ServerErrors => _serverErrors;
 
+    /// <summary>How many times each 5xx status was answered.</summary>
+    public IReadOnlyDictionary<int, int> ServerErrorsByStatus => _serverErrorStatuses;
+
     /// <summary>The 5xx statuses answered, e.g. "500 x 22".</summary>
     public string ServerErrorStatuses => _serverErrorStatuses.IsEmpty
         ? "none"

@@ -123,6 +123,8 @@ public class FaultTests(ApiFixture api, ITestOutputHelper output) : ApiTest(api)
             Assert.False(node.HasExited);
             var servedAgain = writer.FirstAcknowledgedAfter(restartedAt);
             Assert.NotNull(servedAgain);
+            Assert.True(writer.ServerErrorsByStatus.Keys.All(status => status == 503),
+                $"a database outage must answer 503 with Retry-After, not {writer.ServerErrorStatuses}");
             await VerifyAsync("PostgreSQL server killed", node, connection, schema, writer,
                 $"server up again {Seconds(restartedAt - killedAt)} s after the kill ({startAttempts} start attempts), " +
                 $"first fact acknowledged {Seconds(servedAgain.Value - restartedAt)} s after that " +

@@ -27,6 +27,15 @@ public class DatabaseFailuresTests
     }
 
     [Fact]
+    public void a_transaction_or_connection_disposed_when_the_connection_broke_is_unavailable()
+    {
+        // What Marten's rollback on a connection broken by a killed postmaster threw, once with no inner exception.
+        Assert.True(DatabaseFailures.IsUnavailable(new ObjectDisposedException(nameof(NpgsqlTransaction))));
+        Assert.True(DatabaseFailures.IsUnavailable(new ObjectDisposedException(nameof(NpgsqlConnection))));
+        Assert.False(DatabaseFailures.IsUnavailable(new ObjectDisposedException("SomethingElse")));
+    }
+
+    [Fact]
     public void a_nul_in_text_is_bad_input_and_a_constraint_violation_is_neither()
     {
         Assert.True(DatabaseFailures.IsBadInput(new PostgresException("invalid byte sequence", "ERROR", "ERROR", "22P05")));
