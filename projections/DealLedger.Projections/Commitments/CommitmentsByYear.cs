@@ -52,16 +52,30 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
             return (snapshot, ActionType.Nothing);
         }
 
-        foreach (var deal in await session.LoadManyAsync<DealSummary>(cancellation, dealIds))
+        Refresh(commitments, await session.LoadManyAsync<DealSummary>(cancellation, dealIds));
+        return (commitments, ActionType.Store);
+    }
+
+    /// <summary>A buyer's commitments built from deal summaries (those of the buyer's deals), as the projection builds them.</summary>
+    public static CommitmentsByYear Build(string buyer, IEnumerable<DealSummary> deals)
+    {
+        var commitments = new CommitmentsByYear { Id = buyer };
+        Refresh(commitments, deals);
+        return commitments;
+    }
+
+    private static void Refresh(CommitmentsByYear commitments, IEnumerable<DealSummary> deals)
+    {
+        foreach (var deal in deals)
         {
             commitments.Deals.RemoveAll(d => d.Deal == deal.Id);
             commitments.Unscheduled.Remove(deal.Id);
-            if (!deal.Parties.Any(p => p.Party == identity && p.Role == "buyer"))
+            if (!deal.Parties.Any(p => p.Party == commitments.Id && p.Role == "buyer"))
             {
                 continue;
             }
 
-            if (Schedule(deal, identity) is { } scheduled)
+            if (Schedule(deal, commitments.Id) is { } scheduled)
             {
                 commitments.Deals.Add(scheduled);
             }
@@ -74,7 +88,6 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
         commitments.Deals.Sort((a, b) => string.CompareOrdinal(a.Deal, b.Deal));
         commitments.Unscheduled.Sort(StringComparer.Ordinal);
         commitments.Years = Spread(commitments.Deals);
-        return (commitments, ActionType.Store);
     }
 
     /// <summary>A deal's schedule: its current total value over its years from its start year, or null when either is unknown.</summary>

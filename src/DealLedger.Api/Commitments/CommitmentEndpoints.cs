@@ -1,6 +1,7 @@
 using DealLedger.Api.Admin;
 using DealLedger.Api.Temporal;
 using DealLedger.Projections.Commitments;
+using DealLedger.Projections.Deals;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -9,14 +10,41 @@ namespace DealLedger.Api.Commitments;
 
 public static class CommitmentEndpoints
 {
-    /// <summary>A buyer's disclosed contract values spread over the contracts' years, by counterparty, with the facts behind them (async).</summary>
+    /// <summary>
+    /// A buyer's disclosed contract values spread over the contracts' years, by counterparty, with the facts behind
+    /// them. Now (built asynchronously: the basis' position says how far it has read the log) or on any temporal
+    /// basis (computed from the deals' own events).
+    /// </summary>
     [WolverineGet("/commitments/{buyer}", OperationId = "GetCommitments")]
     [Tags("Parties")]
     [ProducesResponseType<CommitmentsByYear>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Get(string buyer, HttpContext context, ServingReads reads, CancellationToken ct) =>
-        await reads.Session.LoadAsync<CommitmentsByYear>(buyer, ct) is { } commitments
-            ? TemporalReads.WithBasis(context, commitments,
-                TemporalQuery.Now.BasisAt(await TemporalReads.ProgressOfAsync(reads.Session, "CommitmentsByYear", ct)))
-            : Problems.NotFound("buyer", buyer);
+    public static async Task<IResult> Get(string buyer, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
+        HttpContext context, ServingReads reads, CancellationToken ct)
+    {
+        var session = reads.Session;
+        var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (query!.IsCurrent)
+        {
+            return await session.LoadAsync<CommitmentsByYear>(buyer, ct) is { } commitments
+                ? TemporalReads.WithBasis(context, commitments, query.BasisAt(await TemporalReads.ProgressOfAsync(session, "CommitmentsByYear", ct)))
+                : Problems.NotFound("buyer", buyer);
+        }
+
+        // Parties are only ever added to a deal, so the deals the buyer is in now include those of any earlier basis.
+        var dealIds = await session.Query<DealSummary>().Where(d => d.Parties.Any(p => p.Party == buyer && p.Role == "buyer"))
+            .Select(d => d.Id).ToListAsync(ct);
+        var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, dealIds, ct);
+        var built = CommitmentsByYearProjection.Build(buyer, deals);
+        return built.Deals.Count == 0 && built.Unscheduled.Count == 0
+            ? Problems.Status(StatusCodes.Status404NotFound, "Unknown buyer", $"No deal with '{buyer}' as buyer is known on this basis.",
+                new Dictionary<string, object?> { ["basis"] = basis })
+            : TemporalReads.WithBasis(context, built, basis);
+    }
 }
