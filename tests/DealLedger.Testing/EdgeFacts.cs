@@ -103,6 +103,13 @@ public static class EdgeFacts
             .Select(x =>
             {
                 var ((sources, dates, periods, partySlugs, title, description, note, values), range, months, gigawatts, joined, role, kind) = x;
+
+                // Distinct publishers: the scenario's corroborations are by another source than the fact's.
+                for (var i = 0; i < sources.Length; i++)
+                {
+                    var publisher = (string)sources[i]["publisher"]!;
+                    sources[i]["publisher"] = publisher[..Math.Min(publisher.Length, (int)FactLimits.Name.Max - 1)] + i.ToString(CultureInfo.InvariantCulture);
+                }
                 var parties = partySlugs.Select(p => $"{tag}-{p}"[..Math.Min(p.Length + tag.Length + 1, (int)FactLimits.Slug.Max)])
                     .Distinct().ToList();
                 var deal = $"{tag}-deal";

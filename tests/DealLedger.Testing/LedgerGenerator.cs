@@ -28,6 +28,7 @@ public static class LedgerGenerator
             var reported = start.AddDays(random.Next(2000));
             facts.Add(Envelopes.Deal($"{slug}-0", slug, Envelopes.Date(reported), Publisher(random), (buyer, "buyer"), (vendor, "vendor")));
             var referable = new List<string>();
+            var publisherOf = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var f = 1; f < factsPerDeal; f++)
             {
                 // One report in five is back-filled: older than the deal's first report.
@@ -39,7 +40,8 @@ public static class LedgerGenerator
                     var target = referable[random.Next(referable.Count)];
                     if (roll < 5)
                     {
-                        facts.Add(Envelopes.Envelope(id, "fact.corroborated", slug, on, new { factId = target }, Publisher(random)));
+                        facts.Add(Envelopes.Envelope(id, "fact.corroborated", slug, on, new { factId = target },
+                            OtherThan(Publisher(random), publisherOf[target])));
                     }
                     else
                     {
@@ -61,6 +63,7 @@ public static class LedgerGenerator
                     _ => Envelopes.Envelope(id, "deal.party-joined", slug, on,
                         new { party = PartyNames[random.Next(PartyNames.Length)], role = "partner" }, Publisher(random)),
                 });
+                publisherOf[id] = (string)facts[^1]["source"]!["publisher"]!;
             }
         }
 
@@ -100,4 +103,8 @@ public static class LedgerGenerator
     }
 
     private static string Publisher(Random random) => Publishers[random.Next(Publishers.Length)];
+
+    /// <summary>A source does not corroborate its own fact: the next publisher when the drawn one published the target.</summary>
+    private static string OtherThan(string drawn, string publisher) =>
+        drawn != publisher ? drawn : Publishers[(Array.IndexOf(Publishers, drawn) + 1) % Publishers.Length];
 }

@@ -83,7 +83,8 @@ public sealed partial class SourceScorecardProjection : MultiStreamProjection<So
     {
         switch (fact)
         {
-            case FactCorroborated:
+            // A publisher "corroborating" its own fact (refused since; older ledgers may hold one) corroborates nothing.
+            case FactCorroborated when fact.Fact.Source.Publisher != card.Id:
                 card.Corroborated++;
                 break;
             case FactDisputed:

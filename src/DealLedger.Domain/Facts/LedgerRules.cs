@@ -1,4 +1,5 @@
 using System.Globalization;
+using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
 namespace DealLedger.Domain.Facts;
 
@@ -62,6 +63,12 @@ public static class LedgerRules
         if (target.Type.IsAboutAnotherFact)
         {
             return [new FieldError(field, $"'{id}' is a '{target.Type.Name}' fact; refer to the fact it is about")];
+        }
+
+        if (fact.Event is FactCorroborated && target.Publisher == fact.Event.Fact.Source.Publisher)
+        {
+            return [new FieldError(field, $"'{id}' was published by {target.Publisher}: a source does not corroborate its own fact " +
+                "(a corroboration is another publisher's; to repeat the value, record it again as a new report)")];
         }
 
         if (fact.Event.Fact.Corrects is not null)

@@ -21,6 +21,7 @@ public class RelationsApiTests(ApiFixture api) : ApiTest(api)
         { "retracting the retracted", () => Envelopes.Envelope("r2", "fact.retracted", Deal, "2025-09-12", new { factId = "wsj" }, "WSJ"), "data.factId" },
         { "correcting another publisher's fact", () => Corrects(Envelopes.Value("fix", Deal, "2025-09-12", 1m, publisher: "FT"), "wsj-2"), "corrects" },
         { "correcting with another type", () => Corrects(Envelopes.Envelope("fix", "deal.duration-reported", Deal, "2025-09-12", new { months = 12 }, "WSJ"), "wsj-2"), "corrects" },
+        { "corroborating one's own fact", () => Envelopes.Envelope("self", "fact.corroborated", Deal, "2025-09-12", new { factId = "wsj-2" }, "WSJ"), "data.factId" },
         { "correcting an already corrected fact", () => Corrects(Envelopes.Value("fix-again", Deal, "2025-09-13", 2m, publisher: "WSJ"), "wsj-3"), "corrects" },
     };
 

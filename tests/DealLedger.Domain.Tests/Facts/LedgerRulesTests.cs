@@ -38,4 +38,17 @@ public class LedgerRulesTests
     {
         Assert.Empty(LedgerRules.Check(StatusChange, new SubjectState(StreamKind.Deal, 3)));
     }
+
+    [Fact]
+    public void a_source_does_not_corroborate_its_own_fact()
+    {
+        var corroboration = Fact("fact.corroborated", """{ "factId": "earlier" }""");
+        var own = new ReferencedFact("earlier", FactTypes.ByName["deal.value-reported"], "stargate-2025", "OpenAI", null, null);
+        var others = own with { Publisher = "Reuters" };
+
+        var error = Assert.Single(LedgerRules.CheckReference(corroboration, own));
+        Assert.Equal("data.factId", error.Field);
+        Assert.Contains("does not corroborate its own fact", error.Message);
+        Assert.Empty(LedgerRules.CheckReference(corroboration, others));
+    }
 }

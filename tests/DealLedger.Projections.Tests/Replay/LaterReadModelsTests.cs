@@ -34,12 +34,21 @@ public class LaterReadModelsTests(LedgerStoreFixture ledger) : StoreTest(ledger)
             Envelopes.Envelope("d1", "fact.disputed", "oracle-openai-cloud-2025", "2025-09-12", new { factId = "seed-oracle-contract-duration", reason = "r" }, "FT"),
             Envelopes.Envelope("r1", "fact.retracted", "oracle-openai-cloud-2025", "2025-09-13", new { factId = "seed-oracle-contract-start" },
                 "The Wall Street Journal"));
+
+        // Refused today, possibly in an older ledger: a source "corroborating" its own fact corroborates nothing.
+        await using (var session = Ledger.Store.LightweightSession())
+        {
+            session.Events.Append("oracle-openai-cloud-2025", Envelopes.Parse(Envelopes.Envelope("c-self", "fact.corroborated", "oracle-openai-cloud-2025",
+                "2025-09-13", new { factId = "seed-oracle-contract-value" }, "The Wall Street Journal")).Event);
+            await session.SaveChangesAsync();
+        }
+
         await Ledger.CatchUpAsync();
 
         var wsj = await Load<SourceScorecard>("The Wall Street Journal");
         var article = await Load<SourceScorecard>("Seed article (French-language press)");
 
-        Assert.Equal((5, 1), (wsj.Facts, wsj.FirstReports));
+        Assert.Equal((6, 1), (wsj.Facts, wsj.FirstReports));
         Assert.Equal((1, 1, 1, 0), (wsj.Corroborated, wsj.Disputed, wsj.Retracted, wsj.Corrected));
         Assert.Equal(1, article.Disputed);
         Assert.Equal(1, (await Load<SourceScorecard>("Reuters")).Facts);
