@@ -94,9 +94,12 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public HttpClient Client(bool withKey = true) => Client(withKey ? Key : null);
 
-    public HttpClient Client(string? key)
+    public HttpClient Client(string? key) => ClientOf(Host, key);
+
+    /// <summary>A client of any in-process host, sending <paramref name="key"/> as its API key when given.</summary>
+    public static HttpClient ClientOf(IAlbaHost host, string? key)
     {
-        var client = Host.Server.CreateClient();
+        var client = host.Server.CreateClient();
         if (key is not null)
         {
             client.DefaultRequestHeaders.Add("X-Api-Key", key);

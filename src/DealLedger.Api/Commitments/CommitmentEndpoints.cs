@@ -1,7 +1,6 @@
 using DealLedger.Api.Admin;
 using DealLedger.Api.Temporal;
 using DealLedger.Projections.Commitments;
-using DealLedger.Projections.Deals;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -32,15 +31,11 @@ public static class CommitmentEndpoints
 
         if (query!.IsCurrent)
         {
-            return await session.LoadAsync<CommitmentsByYear>(buyer, ct) is { } commitments
-                ? TemporalReads.WithBasis(context, commitments, query.BasisAt(await TemporalReads.ProgressOfAsync(session, "CommitmentsByYear", ct)))
-                : Problems.NotFound("buyer", buyer);
+            return await TemporalReads.StoredAsync<CommitmentsByYear>(context, session, buyer, "CommitmentsByYear", query,
+                () => Problems.NotFound("buyer", buyer), ct);
         }
 
-        // Parties are only ever added to a deal, so the deals the buyer is in now include those of any earlier basis.
-        var dealIds = await session.Query<DealSummary>().Where(d => d.Parties.Any(p => p.Party == buyer && p.Role == "buyer"))
-            .Select(d => d.Id).ToListAsync(ct);
-        var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, dealIds, ct);
+        var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, await TemporalReads.DealsOfAsync(session, buyer, "buyer", ct), ct);
         var built = CommitmentsByYearProjection.Build(buyer, deals);
         return built.Deals.Count == 0 && built.Unscheduled.Count == 0
             ? Problems.Status(StatusCodes.Status404NotFound, "Unknown buyer", $"No deal with '{buyer}' as buyer is known on this basis.",

@@ -33,14 +33,11 @@ public static class PartyEndpoints
 
         if (query!.IsCurrent)
         {
-            var stored = await session.LoadAsync<PartyExposure>(slug, ct);
-            return stored is null
-                ? Problems.NotFound("party", slug)
-                : TemporalReads.WithBasis(context, stored, query.BasisAt(await TemporalReads.ProgressOfAsync(session, "PartyExposure", ct)));
+            return await TemporalReads.StoredAsync<PartyExposure>(context, session, slug, "PartyExposure", query,
+                () => Problems.NotFound("party", slug), ct);
         }
 
-        var dealIds = await session.Query<DealSummary>().Where(d => d.Parties.Any(p => p.Party == slug)).Select(d => d.Id).ToListAsync(ct);
-        var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, dealIds, ct);
+        var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, await TemporalReads.DealsOfAsync(session, slug, null, ct), ct);
         var (partyEvents, _, _) = await TemporalReads.StreamAsync(session, slug, query, ct);
         var name = partyEvents.Select(e => e.Data).OfType<PartyReported>().LastOrDefault()?.Name;
         var exposure = PartyExposureProjection.Build(slug, name, deals);

@@ -141,6 +141,28 @@ public static class TemporalReads
         return last.Count == 0 ? 0 : last[0];
     }
 
+    /// <summary>
+    /// A document of an async read model as it stands now, with the basis it was built on (how far the read model
+    /// has read the log), or <paramref name="notFound"/>.
+    /// </summary>
+    public static async Task<IResult> StoredAsync<T>(HttpContext context, IQuerySession session, string id, string readModel,
+        TemporalQuery query, Func<IResult> notFound, CancellationToken ct) where T : notnull =>
+        await session.LoadAsync<T>(id, ct) is { } stored
+            ? WithBasis(context, stored, query.BasisAt(await ProgressOfAsync(session, readModel, ct)))
+            : notFound();
+
+    /// <summary>
+    /// The deals a party is in now (in <paramref name="role"/> when given). Parties are only ever added to a deal, so
+    /// these include the party's deals on any earlier basis.
+    /// </summary>
+    public static Task<IReadOnlyList<string>> DealsOfAsync(IQuerySession session, string party, string? role, CancellationToken ct)
+    {
+        var deals = role is null
+            ? session.Query<DealSummary>().Where(d => d.Parties.Any(p => p.Party == party))
+            : session.Query<DealSummary>().Where(d => d.Parties.Any(p => p.Party == party && p.Role == role));
+        return deals.Select(d => d.Id).ToListAsync(ct);
+    }
+
     /// <summary>The document as JSON with its basis added, so every answer says what it was computed on.</summary>
     public static IResult WithBasis(HttpContext context, object document, Basis basis)
     {

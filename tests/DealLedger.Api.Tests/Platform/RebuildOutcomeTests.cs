@@ -207,19 +207,9 @@ public class RebuildOutcomeTests(ApiFixture api) : ApiTest(api)
         return host;
     }
 
-    private static HttpClient Admin(IAlbaHost host)
-    {
-        var client = host.Server.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.AdminKey);
-        return client;
-    }
+    private static HttpClient Admin(IAlbaHost host) => ApiFixture.ClientOf(host, ApiFixture.AdminKey);
 
-    private static HttpClient Writer(IAlbaHost host)
-    {
-        var client = host.Server.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.Key);
-        return client;
-    }
+    private static HttpClient Writer(IAlbaHost host) => ApiFixture.ClientOf(host, ApiFixture.Key);
 
     private static async Task<JsonNode> OutcomeAsync(IAlbaHost host, string location)
     {

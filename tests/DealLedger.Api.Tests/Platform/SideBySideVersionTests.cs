@@ -94,19 +94,9 @@ public class SideBySideVersionTests(ApiFixture api) : ApiTest(api)
         Assert.Equal("Tampered", (string?)(await PartyAsync(restarted))["name"]);
     }
 
-    private static HttpClient Writer(IAlbaHost host)
-    {
-        var client = host.Server.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.Key);
-        return client;
-    }
+    private static HttpClient Writer(IAlbaHost host) => ApiFixture.ClientOf(host, ApiFixture.Key);
 
-    private static HttpClient Admin(IAlbaHost host)
-    {
-        var client = host.Server.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFixture.AdminKey);
-        return client;
-    }
+    private static HttpClient Admin(IAlbaHost host) => ApiFixture.ClientOf(host, ApiFixture.AdminKey);
 
     private static async Task<JsonNode> PartyAsync(IAlbaHost host)
     {
