@@ -58,11 +58,23 @@ public sealed class DealSummary : IRevisioned
 
 public sealed record DealPartyView(string Party, string Role, FactRef Source);
 
-/// <summary>A term's value, of whichever shape the term has: money, a quantity with unit, a period or a word.</summary>
-public sealed record TermValue(Money? Money, decimal? Quantity, string? Unit, string? Precision, Effective? Period, string? Text)
+/// <summary>
+/// A term's value, of whichever shape the term has: money, a quantity with unit, a period or a word. A money figure
+/// also says who pays whom (<see cref="Payer"/>, <see cref="Payee"/>) and in what (<see cref="Consideration"/>) when
+/// reported; a direction term has only payer and payee; a share term has a <see cref="Percent"/>, money, or both.
+/// </summary>
+public sealed record TermValue(Money? Money, decimal? Quantity, string? Unit, string? Precision, Effective? Period, string? Text,
+    string? Payer = null, string? Payee = null, string? Consideration = null, decimal? Percent = null)
 {
-    /// <summary>The same value: for money, the same amount, currency and precision, whatever note came with it.</summary>
-    public bool SameAs(TermValue? other) => other is not null && (Money is not null ? Money == other.Money : this == other);
+    /// <summary>
+    /// The same value: for money and shares, the same amount, currency, precision and percent; for a direction, the
+    /// same payer and payee; whatever note came with it.
+    /// </summary>
+    public bool SameAs(TermValue? other) => other is not null && (Money is not null || Percent is not null
+        ? Money == other.Money && Percent == other.Percent
+        : Payer is not null
+            ? Payer == other.Payer && Payee == other.Payee
+            : this == other);
 }
 
 /// <summary>One report of a term: the value and the fact it came from. Its status, if any, is in <see cref="DealSummary.Statuses"/>.</summary>
@@ -113,7 +125,13 @@ public static class DealTerms
     /// <summary>Terms whose reports are states in time, not competing figures: no conflict is flagged on them.</summary>
     public static readonly IReadOnlySet<string> States = new HashSet<string>(StringComparer.Ordinal) { Status, Exclusivity };
 
-    public static string ForValue(string valueTerm) => valueTerm + "-value";
+    public const string Direction = "direction";
+
+    /// <summary>The term of a money figure of one scope: <c>total-value</c>, <c>first-year-value</c>, <c>tranche-value:series-a</c>...</summary>
+    public static string ForValue(string valueTerm, string? part = null) => part is null ? valueTerm + "-value" : $"{valueTerm}-value:{part}";
+
+    /// <summary>The term of one party's share of a figure: <c>total-share:softbank</c>.</summary>
+    public static string ForShare(string valueTerm, string party) => $"{valueTerm}-share:{party}";
 
     /// <summary>The terms a fact reports, with their values (a deal report may give a status and an exclusivity).</summary>
     public static IEnumerable<(string Term, TermValue Value)> Of(IFact fact)
@@ -121,7 +139,14 @@ public static class DealTerms
         switch (fact)
         {
             case DealValueReported v:
-                yield return (ForValue(v.Term), new TermValue(v.Value, null, null, v.Value.Precision, null, v.Note));
+                yield return (ForValue(v.Term, v.Part), new TermValue(v.Value, null, null, v.Value.Precision, null, v.Note, v.Payer, v.Payee, v.Consideration));
+                break;
+            case DealDirectionReported d:
+                yield return (Direction, new TermValue(null, null, null, null, null, d.Note, d.Payer, d.Payee));
+                break;
+            case DealShareReported share:
+                yield return (ForShare(share.Term, share.Party),
+                    new TermValue(share.Value, null, share.Percent is null ? null : "%", share.Value?.Precision, null, share.Note, Percent: share.Percent));
                 break;
             case DealDurationReported d:
                 yield return (Duration, new TermValue(null, d.Months, "months", d.Precision, null, null));

@@ -57,7 +57,7 @@ public static class FactLedger
         var state = await session.Events.FetchStreamStateAsync(fact.Subject, ct);
         var subject = state is null ? null : new SubjectState(LedgerStore.KindOf(state) ?? StreamKind.Party, state.Version);
         var errors = LedgerRules.Check(fact, subject).Concat(await CheckReferencesAsync(session, fact, PendingFacts.None, ct)).ToList();
-        if (errors.Count == 0 && subject is { Kind: StreamKind.Deal } && LedgerRules.PartiesNamed(fact.Event).Count > 0)
+        if (errors.Count == 0 && subject is { Kind: StreamKind.Deal } && LedgerRules.ConcernsParties(fact.Event))
         {
             var parties = await PartiesOfAsync(session, [fact.Subject], ct);
             errors.AddRange(LedgerRules.CheckParties(fact, parties.GetValueOrDefault(fact.Subject) ?? []));
@@ -113,7 +113,7 @@ public static class FactLedger
         var recordedEvents = await LoadEventsAsync(session, known.Values.Select(k => k.EventId), ct);
         var states = await FetchStreamStatesAsync(session, facts.Select(f => f.Fact.Subject), ct);
         var parties = await PartiesOfAsync(session,
-            facts.Where(f => LedgerRules.PartiesNamed(f.Fact.Event).Count > 0 && states.GetValueOrDefault(f.Fact.Subject)?.Kind == StreamKind.Deal)
+            facts.Where(f => LedgerRules.ConcernsParties(f.Fact.Event) && states.GetValueOrDefault(f.Fact.Subject)?.Kind == StreamKind.Deal)
                 .Select(f => f.Fact.Subject), ct);
 
         var pending = new PendingFacts();
@@ -155,7 +155,7 @@ public static class FactLedger
                 : states.GetValueOrDefault(fact.Subject);
             var lineErrors = LedgerRules.Check(fact, subject).Concat(await CheckReferencesAsync(session, fact, pending, ct)).ToList();
             var named = LedgerRules.PartiesNamed(fact.Event);
-            if (lineErrors.Count == 0 && named.Count > 0)
+            if (lineErrors.Count == 0 && LedgerRules.ConcernsParties(fact.Event))
             {
                 if (!parties.TryGetValue(fact.Subject, out var dealParties))
                 {

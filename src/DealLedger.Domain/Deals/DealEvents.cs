@@ -19,8 +19,87 @@ public sealed record DealParty(string Party, string Role);
 /// <summary>A party is reported to have joined a deal (e.g. SoftBank as a Stargate partner).</summary>
 public sealed record DealPartyJoined(FactInfo Fact, string Party, string Role) : IFact;
 
-/// <summary>A money term of a deal: its total value, its first-year value, its annual value.</summary>
-public sealed record DealValueReported(FactInfo Fact, string Term, Money Value, string? Note) : IFact;
+/// <summary>
+/// A money figure of a deal. <see cref="Term"/> is the figure's scope (the headline total, a tranche, what is
+/// committed so far, a first phase, the first year, a year): each scope is its own term with its own revision
+/// chain, so a partial figure never revises the headline. <see cref="Part"/> names one tranche or phase when a
+/// deal has several. <see cref="Payer"/> and <see cref="Payee"/> say who pays whom when the source says so
+/// (otherwise read models derive it from the deal's kind and roles, see <c>Flows</c>); <see cref="Consideration"/>
+/// is what is paid: cash unless reported otherwise (stock, compute credits, in kind).
+/// </summary>
+public sealed record DealValueReported(
+    FactInfo Fact,
+    string Term,
+    Money Value,
+    string? Note,
+    string? Payer = null,
+    string? Payee = null,
+    string? Consideration = null,
+    string? Part = null) : IFact;
+
+/// <summary>Who pays whom in a deal, reported without a new figure: it applies to the deal's money terms that do not state their own.</summary>
+public sealed record DealDirectionReported(FactInfo Fact, string Payer, string Payee, string? Note) : IFact;
+
+/// <summary>
+/// One party's share of a deal's figure (a consortium partner's part of a joint venture's total, one investor's part
+/// of a round), as a percentage of the figure or an amount, or both.
+/// </summary>
+public sealed record DealShareReported(FactInfo Fact, string Party, string Term, decimal? Percent, Money? Value, string? Note) : IFact;
+
+/// <summary>An equity stake: <see cref="Holder"/> holds <see cref="Percent"/> of <see cref="Company"/>, before or after dilution when reported.</summary>
+public sealed record DealStakeReported(
+    FactInfo Fact,
+    string Holder,
+    string Company,
+    decimal Percent,
+    string Precision,
+    string? Dilution,
+    Money? Value,
+    string? Note) : IFact;
+
+/// <summary>
+/// Shares, warrants or options: a count of <see cref="Issuer"/>'s shares held by or granted to <see cref="Holder"/>,
+/// with the exercise price, expiry and vesting milestones when reported.
+/// </summary>
+public sealed record DealSecuritiesReported(
+    FactInfo Fact,
+    string Instrument,
+    long Count,
+    string Precision,
+    string Issuer,
+    string Holder,
+    Money? ExercisePrice,
+    Effective? Expires,
+    IReadOnlyList<VestingStep> Vesting,
+    string? Note) : IFact;
+
+/// <summary>One vesting step: a milestone (in words), how many of the securities vest on it, and when it is expected.</summary>
+public sealed record VestingStep(string Milestone, long? Count, Effective? Expected);
+
+/// <summary>
+/// A quantity the deal covers in its own unit (GW or MW of power, chips, GPUs, sites, racks) with its scope (the
+/// whole deal, a first phase, per year) and, when reported, its delivery schedule.
+/// </summary>
+public sealed record DealQuantityReported(
+    FactInfo Fact,
+    string Unit,
+    decimal Quantity,
+    string Precision,
+    string Term,
+    IReadOnlyList<ScheduledQuantity> Schedule,
+    string? Note) : IFact;
+
+/// <summary>The part of a quantity due in one period of its schedule.</summary>
+public sealed record ScheduledQuantity(Effective Period, decimal Quantity);
+
+/// <summary>
+/// A right one party grants another over a scope (exclusivity, a right of first refusal, most-favoured terms...),
+/// for the fact's effective period or the stated one.
+/// </summary>
+public sealed record DealRightGranted(FactInfo Fact, string Right, string Grantor, string Grantee, string? Scope, Effective? Period) : IFact;
+
+/// <summary>A right granted earlier no longer holds, or holds in another form (<see cref="ReplacedBy"/>); the effective time says since when.</summary>
+public sealed record DealRightLifted(FactInfo Fact, string Right, string Grantor, string Grantee, string? ReplacedBy, string? Reason) : IFact;
 
 /// <summary>How long the deal runs, in months, as precise as the source was.</summary>
 public sealed record DealDurationReported(FactInfo Fact, int Months, string Precision) : IFact;
@@ -54,9 +133,39 @@ public static class DealVocabulary
         "buyer", "vendor", "investor", "investee", "partner", "customer", "supplier", "beneficiary", "grantor");
 
     public static readonly IReadOnlySet<string> Statuses = Set(
-        "rumored", "announced", "signed", "in-progress", "stalled", "cancelled", "completed");
+        "rumored", "announced", "signed", "in-progress", "stalled", "cancelled", "completed",
+        "letter-of-intent", "memorandum-of-understanding", "term-sheet");
 
-    public static readonly IReadOnlySet<string> ValueTerms = Set("total", "first-year", "annual");
+    /// <summary>Stages before a contract, which bind no one to the deal's terms (a deal's status history marks them).</summary>
+    public static readonly IReadOnlySet<string> NonBindingStatuses = Set("letter-of-intent", "memorandum-of-understanding", "term-sheet");
+
+    /// <summary>Statuses that say a contract was signed.</summary>
+    public static readonly IReadOnlySet<string> BindingStatuses = Set("signed", "in-progress", "completed");
+
+    /// <summary>
+    /// The scope of a money figure, each its own term: the headline total, one tranche, what is committed so far, a
+    /// first phase, the first year, a year.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ValueTerms = Set(
+        "total", "first-year", "annual", "tranche", "committed-so-far", "first-phase");
+
+    /// <summary>Scopes that are a part of the headline total, never a revision of it.</summary>
+    public static readonly IReadOnlySet<string> PartialValueTerms = Set("first-year", "annual", "tranche", "committed-so-far", "first-phase");
+
+    /// <summary>What is paid. Absent means cash.</summary>
+    public static readonly IReadOnlySet<string> Considerations = Set("cash", "stock", "compute-credits", "in-kind", "mixed");
+
+    public static readonly IReadOnlySet<string> Instruments = Set("shares", "warrant", "option", "convertible-note");
+
+    public static readonly IReadOnlySet<string> Dilutions = Set("before-dilution", "after-dilution", "fully-diluted");
+
+    public static readonly IReadOnlySet<string> QuantityUnits = Set("GW", "MW", "chips", "GPUs", "sites", "racks", "servers");
+
+    /// <summary>Scopes of a quantity (like money scopes; a quantity has no tranche part).</summary>
+    public static readonly IReadOnlySet<string> QuantityTerms = Set("total", "first-phase", "annual", "committed-so-far");
+
+    public static readonly IReadOnlySet<string> Rights = Set(
+        "exclusivity", "right-of-first-refusal", "right-of-first-negotiation", "most-favoured-terms", "non-compete");
 
     public static readonly IReadOnlySet<string> Relations = Set(
         "substitutes", "partly-substitutes", "part-of", "expands", "builds-on", "related-to");

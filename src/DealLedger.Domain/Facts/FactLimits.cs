@@ -27,7 +27,7 @@ public static class FactLimits
     public static readonly FieldLimit FactId = Length("fact-id", "factId, corrects, data.factId", 200,
         "an idempotency key, not a text");
 
-    public static readonly FieldLimit Slug = Length("slug", "subject, parties' party, data.party, data.target, data.milestone", 100,
+    public static readonly FieldLimit Slug = Length("slug", "subject, parties' party and every party field of data (party, payer, payee, holder, company, issuer, grantor, grantee), data.target, data.milestone, data.part", 100,
         "typed in URLs");
 
     public static readonly FieldLimit Word = Length("word", "type and every vocabulary word (kind, role, status, term, precision...)", 100,
@@ -81,6 +81,18 @@ public static class FactLimits
     public static readonly FieldLimit DurationMonths = new("duration-months", LimitKind.Number, "data.months", 1, 1200, "months",
         "a century; schedules are spread over these years", MaxDecimals: 0);
 
+    public static readonly FieldLimit Percent = new("percent", LimitKind.Number, "data.percent of deal.stake-reported and deal.share-reported",
+        0.0001m, 100, "%", "a share of a whole", MaxDecimals: 4);
+
+    public static readonly FieldLimit SecurityCount = new("security-count", LimitKind.Number, "data.count of deal.securities-reported and its vesting steps",
+        1, 10_000_000_000_000m, "shares", "ten trillion is above the share count of any listed company", MaxDecimals: 0);
+
+    public static readonly FieldLimit Quantity = new("quantity", LimitKind.Number, "data.quantity of deal.quantity-reported and its schedule",
+        0.001m, 1_000_000_000_000m, "units (GW, MW, chips...)", "a trillion chips or megawatts is far above any order", MaxDecimals: 3);
+
+    public static readonly FieldLimit ScheduleSteps = new("schedule-steps", LimitKind.Count, "data.schedule of deal.quantity-reported, data.vesting of deal.securities-reported",
+        0, 100, "steps", "a century of yearly deliveries; each step is copied into the deal's summary");
+
     public static readonly FieldLimit Year = new("year", LimitKind.Number,
         "the year of reportedOn and of every date or period (effective, start, expected, horizon)", 1900, 2200, "year",
         "the ledger's span of interest, far enough from the calendar's ends that no period arithmetic overflows", MaxDecimals: 0);
@@ -88,7 +100,8 @@ public static class FactLimits
     public static readonly IReadOnlyList<FieldLimit> All =
     [
         FactId, Slug, Word, Name, DealTitle, SourceTitle, Url, Description, Note, Language, Country, Period,
-        PartiesPerReport, PartiesPerDeal, Citations, CitationDepth, Amount, StatedChange, Gigawatts, DurationMonths, Year,
+        PartiesPerReport, PartiesPerDeal, Citations, CitationDepth, Amount, StatedChange, Gigawatts, DurationMonths,
+        Percent, SecurityCount, Quantity, ScheduleSteps, Year,
     ];
 
     /// <summary>The inclusive date bounds every date of a fact must fall within (from <see cref="Year"/>).</summary>

@@ -322,6 +322,9 @@ public sealed partial class JsonFields
         }
     }
 
+    /// <summary>True when the field is present and not null (whether or not its value is valid).</summary>
+    public bool Has(string name) => _element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
     private bool TryGet(string name, bool required, out JsonElement value)
     {
         _read.Add(name);

@@ -102,11 +102,61 @@ public static class LedgerRules
     };
 
     /// <summary>
-    /// A deal may have at most <see cref="FactLimits.PartiesPerDeal"/> distinct parties over all its facts;
-    /// <paramref name="current"/> are the parties it has before this fact.
+    /// The parties a deal fact refers to in a role of its own (who pays, who holds, who grants...), by field: they
+    /// must already be parties of the deal. An issuer or a company whose equity is held need not be.
+    /// </summary>
+    public static IReadOnlyList<(string Field, string Party)> PartiesReferred(IFact fact)
+    {
+        var referred = new List<(string Field, string? Party)>();
+        switch (fact)
+        {
+            case Deals.DealValueReported value:
+                referred.Add(("data.payer", value.Payer));
+                referred.Add(("data.payee", value.Payee));
+                break;
+            case Deals.DealDirectionReported direction:
+                referred.Add(("data.payer", direction.Payer));
+                referred.Add(("data.payee", direction.Payee));
+                break;
+            case Deals.DealShareReported share:
+                referred.Add(("data.party", share.Party));
+                break;
+            case Deals.DealStakeReported stake:
+                referred.Add(("data.holder", stake.Holder));
+                break;
+            case Deals.DealSecuritiesReported securities:
+                referred.Add(("data.holder", securities.Holder));
+                break;
+            case Deals.DealRightGranted granted:
+                referred.Add(("data.grantor", granted.Grantor));
+                referred.Add(("data.grantee", granted.Grantee));
+                break;
+            case Deals.DealRightLifted lifted:
+                referred.Add(("data.grantor", lifted.Grantor));
+                referred.Add(("data.grantee", lifted.Grantee));
+                break;
+        }
+
+        return referred.Where(r => r.Party is not null).Select(r => (r.Field, r.Party!)).ToList();
+    }
+
+    /// <summary>True when <see cref="CheckParties"/> needs the deal's parties to judge this fact.</summary>
+    public static bool ConcernsParties(IFact fact) => PartiesNamed(fact).Count > 0 || PartiesReferred(fact).Count > 0;
+
+    /// <summary>
+    /// A deal may have at most <see cref="FactLimits.PartiesPerDeal"/> distinct parties over all its facts, and a
+    /// fact refers only to parties the deal has; <paramref name="current"/> are the parties it has before this fact.
     /// </summary>
     public static IReadOnlyList<FieldError> CheckParties(ParsedFact fact, IReadOnlySet<string> current)
     {
+        var strangers = PartiesReferred(fact.Event).Where(r => !current.Contains(r.Party))
+            .Select(r => new FieldError(r.Field, $"'{r.Party}' is not a party of '{fact.Subject}'; report it with 'deal.party-joined' first"))
+            .ToList();
+        if (strangers.Count > 0)
+        {
+            return strangers;
+        }
+
         var named = PartiesNamed(fact.Event);
         var added = named.Where(p => !current.Contains(p)).Distinct(StringComparer.Ordinal).Count();
         if (added == 0 || current.Count + added <= FactLimits.PartiesPerDeal.Max)

@@ -28,6 +28,13 @@ public class FactTypesContractTests
         ("fact.corroborated", "FactCorroborated", null),
         ("fact.disputed", "FactDisputed", null),
         ("fact.retracted", "FactRetracted", null),
+        ("deal.direction-reported", "DealDirectionReported", StreamKind.Deal),
+        ("deal.share-reported", "DealShareReported", StreamKind.Deal),
+        ("deal.stake-reported", "DealStakeReported", StreamKind.Deal),
+        ("deal.securities-reported", "DealSecuritiesReported", StreamKind.Deal),
+        ("deal.quantity-reported", "DealQuantityReported", StreamKind.Deal),
+        ("deal.right-granted", "DealRightGranted", StreamKind.Deal),
+        ("deal.right-lifted", "DealRightLifted", StreamKind.Deal),
     ];
 
     [Fact]
