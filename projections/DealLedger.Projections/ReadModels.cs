@@ -62,7 +62,7 @@ public static class ReadModels
         new("PartyExposure", typeof(PartyExposure), ProjectionLifecycle.Async, () => new PartyExposureProjection()),
         new("Timeline", typeof(TimelineEntry), ProjectionLifecycle.Async, () => new TimelineProjection()),
         new("SourceScorecard", typeof(SourceScorecard), ProjectionLifecycle.Async, () => new SourceScorecardProjection()),
-        new("CommitmentsByYear", typeof(CommitmentsByYear), ProjectionLifecycle.Async, () => new CommitmentsByYearProjection()),
+        new("CommitmentsByYear", typeof(CommitmentsByYear), ProjectionLifecycle.Async, () => new CommitmentsByYearProjection(), Version: 2),
     ];
 
     /// <summary>Registers one read model's projection under its catalogue name and version.</summary>

@@ -1,4 +1,5 @@
-using DealLedger.Domain.Facts;
+using DealLedger.Domain.Commitments;
+using DealLedger.Domain.Exposure;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections.Deals;
 using JasperFx.Events;
@@ -11,25 +12,32 @@ using Marten.Events.Projections;
 namespace DealLedger.Projections.Commitments;
 
 /// <summary>
-/// Per buyer: each disclosed contract value spread evenly over the contract's years (the $300B Oracle
-/// contract over five years from 2027 is $60B a year, 2027-2031), by counterparty and year, with the facts
-/// each figure rests on. Deals without a disclosed value or a known start year are listed as unscheduled.
+/// Per buyer: each deal's headline value placed over its years by the reported schedule terms (start, duration,
+/// first-year and annual values; <see cref="Schedule"/>), summed per counterparty and year with the precision rule
+/// of <see cref="Bounds"/>, with the facts each figure rests on. Deals that cannot be placed are listed with the reason.
 /// </summary>
 public sealed class CommitmentsByYear
 {
     public string Id { get; set; } = "";
     public List<YearCommitment> Years { get; set; } = [];
     public List<DealCommitment> Deals { get; set; } = [];
-    public List<string> Unscheduled { get; set; } = [];
+    public List<UnscheduledDeal> Unscheduled { get; set; } = [];
 }
 
-/// <summary>One counterparty's share in one year; <see cref="Amount"/> is null when the sum is not computable (see <see cref="NotComputable"/>).</summary>
-public sealed record YearCommitment(string Counterparty, int Year, string Currency, decimal? Amount, IReadOnlyList<string> Deals,
-    string? NotComputable = null);
+/// <summary>
+/// One counterparty's commitments in one year and currency: <see cref="Amount"/> is the point figure when every part has
+/// one, <see cref="Low"/>/<see cref="High"/> bound it (null high: unbounded), <see cref="Precision"/> as in party exposure;
+/// <see cref="Because"/> lists the facts behind it.
+/// </summary>
+public sealed record YearCommitment(string Counterparty, int Year, string Currency, decimal? Amount, decimal Low, decimal? High, string Precision,
+    IReadOnlyList<string> Deals, IReadOnlyList<string> Because, string? NotComputable = null);
 
-/// <summary>One deal's schedule and the facts behind it (value, duration, start).</summary>
-public sealed record DealCommitment(string Deal, IReadOnlyList<string> Counterparties, Money Total, int Years, int StartYear,
-    IReadOnlyList<string> Facts);
+/// <summary>One deal's schedule: its headline total, each year's part and which term placed it, and the facts behind it.</summary>
+public sealed record DealCommitment(string Deal, IReadOnlyList<string> Counterparties, Money Total, int StartYear,
+    IReadOnlyList<ScheduledYear> Schedule, IReadOnlyList<string> Facts);
+
+/// <summary>A deal of the buyer that cannot be placed over years, and why (no value, no start, no duration...).</summary>
+public sealed record UnscheduledDeal(string Deal, string Reason, IReadOnlyList<string> Facts);
 
 /// <summary>
 /// Async, multi-stream, keyed by buyer; like <c>PartyExposure</c> it refreshes each of the buyer's deals
@@ -69,76 +77,52 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
         foreach (var deal in deals)
         {
             commitments.Deals.RemoveAll(d => d.Deal == deal.Id);
-            commitments.Unscheduled.Remove(deal.Id);
+            commitments.Unscheduled.RemoveAll(d => d.Deal == deal.Id);
             if (!deal.Parties.Any(p => p.Party == commitments.Id && p.Role == "buyer"))
             {
                 continue;
             }
 
-            if (Schedule(deal, commitments.Id) is { } scheduled)
+            var schedule = Schedule.Of(TermsOf(deal));
+            if (schedule.Unscheduled is { } reason)
             {
-                commitments.Deals.Add(scheduled);
+                commitments.Unscheduled.Add(new UnscheduledDeal(deal.Id, reason, schedule.Because));
+                continue;
             }
-            else
-            {
-                commitments.Unscheduled.Add(deal.Id);
-            }
+
+            var counterparties = deal.Parties.Where(p => p.Party != commitments.Id).Select(p => p.Party).Distinct().Order(StringComparer.Ordinal).ToList();
+            var total = deal.Terms[DealTerms.ForValue("total")].Value!.Money!;
+            commitments.Deals.Add(new DealCommitment(deal.Id, counterparties, total, schedule.StartYear!.Value, schedule.Years, schedule.Because));
         }
 
         commitments.Deals.Sort((a, b) => string.CompareOrdinal(a.Deal, b.Deal));
-        commitments.Unscheduled.Sort(StringComparer.Ordinal);
-        commitments.Years = Spread(commitments.Deals);
+        commitments.Unscheduled.Sort((a, b) => string.CompareOrdinal(a.Deal, b.Deal));
+        commitments.Years = Sum(commitments.Deals);
     }
 
-    /// <summary>A deal's schedule: its current total value over its years from its start year, or null when either is unknown.</summary>
-    public static DealCommitment? Schedule(DealSummary deal, string buyer)
+    /// <summary>The schedule terms of a deal: the current live value of each, from its summary.</summary>
+    public static ScheduleTerms TermsOf(DealSummary deal)
     {
-        var total = deal.Terms.GetValueOrDefault(DealTerms.ForValue("total"));
-        var start = deal.Terms.GetValueOrDefault(DealTerms.Start);
-        if (total?.Value?.Money is not { Amount: not null } money || start?.Value?.Period?.From is not { } from)
-        {
-            return null;
-        }
+        Figure<Money>? MoneyOf(string valueTerm) =>
+            deal.Terms.GetValueOrDefault(DealTerms.ForValue(valueTerm)) is { Value.Money: { } money, Source: { } source } ? new(money, source.FactId) : null;
 
-        var duration = deal.Terms.GetValueOrDefault(DealTerms.Duration);
-        if (duration?.Value?.Quantity > FactLimits.DurationMonths.Max)
-        {
-            // Only a fact recorded before the limits existed can be this long; spreading it would bloat the document.
-            return null;
-        }
-
-        var years = duration?.Value?.Quantity is { } months ? Math.Max(1, (int)Math.Ceiling(months / 12m)) : 1;
-        var facts = new[] { total.Source?.FactId, duration?.Source?.FactId, start.Source?.FactId }.OfType<string>().ToList();
-        var counterparties = deal.Parties.Where(p => p.Party != buyer).Select(p => p.Party).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new DealCommitment(deal.Id, counterparties, money, years, from.Year, facts);
+        var duration = deal.Terms.GetValueOrDefault(DealTerms.Duration) is { Value: { Quantity: { } months } d, Source: { } ds }
+            ? new Figure<(int, string)>(((int)Math.Min(months, int.MaxValue), d.Precision ?? "exact"), ds.FactId)
+            : null;
+        var start = deal.Terms.GetValueOrDefault(DealTerms.Start) is { Value.Period: { } period, Source: { } s } ? new Figure<Effective>(period, s.FactId) : null;
+        return new ScheduleTerms(MoneyOf("total"), MoneyOf("first-year"), MoneyOf("annual"), duration, start);
     }
 
-    /// <summary>Even yearly shares per counterparty; the last year takes the rounding remainder so shares add up to the total.</summary>
-    private static List<YearCommitment> Spread(IEnumerable<DealCommitment> deals)
-    {
-        var shares = new List<(string Counterparty, int Year, string Currency, decimal Amount, string Deal)>();
-        foreach (var deal in deals)
-        {
-            var amount = deal.Total.Amount!.Value;
-            var share = decimal.Round(amount / deal.Years, 2);
-            for (var i = 0; i < deal.Years; i++)
-            {
-                var value = i == deal.Years - 1 ? amount - (share * (deal.Years - 1)) : share;
-                foreach (var counterparty in deal.Counterparties.DefaultIfEmpty("(none)"))
-                {
-                    shares.Add((counterparty, deal.StartYear + i, deal.Total.Currency, value, deal.Deal));
-                }
-            }
-        }
-
-        return shares.GroupBy(s => (s.Counterparty, s.Year, s.Currency))
+    /// <summary>Each counterparty's part per year and currency, summed under the precision rule.</summary>
+    private static List<YearCommitment> Sum(IEnumerable<DealCommitment> deals) =>
+        deals.SelectMany(d => d.Schedule.SelectMany(y => d.Counterparties.DefaultIfEmpty("(none)").Select(c => (Counterparty: c, Deal: d, Year: y))))
+            .GroupBy(x => (x.Counterparty, x.Year.Year, x.Year.Amount.Currency))
             .OrderBy(g => g.Key.Counterparty, StringComparer.Ordinal).ThenBy(g => g.Key.Year).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
             .Select(g =>
             {
-                var total = Figures.Sum(g.Select(s => s.Amount));
-                return new YearCommitment(g.Key.Counterparty, g.Key.Year, g.Key.Currency, total.Amount,
-                    g.Select(s => s.Deal).Distinct().ToList(), total.NotComputable);
+                var sum = Bounds.Sum(g.Key.Currency, g.Select(x => x.Year.Amount));
+                return new YearCommitment(g.Key.Counterparty, g.Key.Year, g.Key.Currency, sum.Amount, sum.Low, sum.High, sum.Precision,
+                    g.Select(x => x.Deal.Deal).Distinct().ToList(), g.SelectMany(x => x.Deal.Facts).Distinct().ToList(), sum.NotComputable);
             })
             .ToList();
-    }
 }

@@ -8,21 +8,29 @@ namespace DealLedger.Projections.Tests.Replay;
 public class LaterReadModelsTests(LedgerStoreFixture ledger) : StoreTest(ledger)
 {
     [Fact]
-    public async Task commitments_spread_the_oracle_contract_over_five_years_from_2027_with_the_facts_behind_it()
+    public async Task commitments_place_the_oracle_contract_by_its_first_year_then_spread_the_rest_and_say_why_others_are_unscheduled()
     {
         await Ledger.RecordAsync(SeedData.Facts());
         await Ledger.CatchUpAsync();
 
         var openai = await Load<CommitmentsByYear>("openai");
 
+        // $300B from 2027 over about five years, about $30B in the first year: the first year is the reported one,
+        // the other $270B is spread over 2028-2031; every year is "about" (the duration and first year are).
         var oracle = openai.Years.Where(y => y.Counterparty == "oracle").ToList();
         Assert.Equal([2027, 2028, 2029, 2030, 2031], oracle.Select(y => y.Year));
-        Assert.All(oracle, y => Assert.Equal(60_000_000_000m, y.Amount));
+        Assert.Equal([30_000_000_000m, 67_500_000_000m, 67_500_000_000m, 67_500_000_000m, 67_500_000_000m], oracle.Select(y => y.Amount));
+        Assert.All(oracle, y => Assert.Equal("about", y.Precision));
         var deal = Assert.Single(openai.Deals, d => d.Deal == "oracle-openai-cloud-2025");
-        Assert.Equal(["seed-oracle-contract-value", "seed-oracle-contract-duration", "seed-oracle-contract-start"], deal.Facts);
-        Assert.Contains("google-openai-cloud-2025", openai.Unscheduled);
-        var broadcom = Assert.Single(openai.Deals, d => d.Deal == "broadcom-openai-accelerator-2025");
-        Assert.Equal((2024, 1), (broadcom.StartYear, broadcom.Years));
+        Assert.Equal(["first-year", "remainder", "remainder", "remainder", "remainder"], deal.Schedule.Select(y => y.Basis));
+        Assert.Equal(["seed-oracle-contract-value", "seed-oracle-contract-first-year", "seed-oracle-contract-duration", "seed-oracle-contract-start"],
+            deal.Facts);
+        Assert.Equal("total value not disclosed", Assert.Single(openai.Unscheduled, d => d.Deal == "google-openai-cloud-2025").Reason);
+
+        // The Broadcom chip deal has a value and a start but no duration: it is not lumped into one year.
+        var broadcom = Assert.Single(openai.Unscheduled, d => d.Deal == "broadcom-openai-accelerator-2025");
+        Assert.StartsWith("no duration reported", broadcom.Reason);
+        Assert.DoesNotContain(openai.Deals, d => d.Deal == "broadcom-openai-accelerator-2025");
     }
 
     [Fact]
