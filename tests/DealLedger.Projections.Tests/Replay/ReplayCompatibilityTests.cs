@@ -145,7 +145,7 @@ public sealed class ReplayCompatibilityTests(LedgerStoreFixture ledger, Xunit.Ab
             foreach (var model in ReadModels.All)
             {
                 var count = await session.AdvancedSql.QueryAsync<long>(
-                    $"select count(*) from {_schema}.mt_doc_{model.DocumentType.Name.ToLowerInvariant()}", CancellationToken.None);
+                    $"select count(*) from {((Marten.IReadOnlyStoreOptions)_store.Options).FindOrResolveDocumentType(model.DocumentType).TableName.QualifiedName}", CancellationToken.None);
                 Assert.True(count.Single() > 0, $"{model.Name} is empty after its rebuild");
             }
 
