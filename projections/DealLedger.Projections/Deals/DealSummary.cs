@@ -1,3 +1,4 @@
+using DealLedger.Domain.Current;
 using DealLedger.Domain.Deals;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Relations;

@@ -1,3 +1,4 @@
+using DealLedger.Domain.Current;
 using DealLedger.Domain.Estimates;
 using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
