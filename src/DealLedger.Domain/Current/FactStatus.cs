@@ -2,7 +2,7 @@ namespace DealLedger.Domain.Current;
 
 /// <summary>
 /// What a later fact said about an earlier one. Only facts that were corroborated, disputed, corrected or
-/// retracted get a status; any other fact is simply live.
+/// retracted get a status; any other fact is simply live. <see cref="FactStatuses.Apply"/> is how it changes.
 /// </summary>
 public sealed class FactStatus
 {
