@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using DealLedger.Api.Facts;
 using DealLedger.Domain.Facts;
 using DealLedger.Projections;
 using JasperFx.Events.Daemon;
@@ -10,16 +9,22 @@ using Marten.Events;
 
 namespace DealLedger.Testing;
 
-/// <summary>A Marten store on the run's PostgreSQL, configured exactly as the API configures it.</summary>
-public sealed class LedgerStoreFixture : IAsyncLifetime
+/// <summary>
+/// A Marten store on the run's PostgreSQL, configured exactly as the API configures it. A test assembly that
+/// shares a server with another one derives its own fixture from this one: the schema is named after the
+/// assembly of the fixture's type, so the two never reset each other's data.
+/// </summary>
+public class LedgerStoreFixture : IAsyncLifetime
 {
     private readonly PostgresServer _server = new();
+
+    public LedgerStoreFixture() => Schema = PostgresServer.SchemaFor(GetType().Assembly.GetName().Name + "_store");
 
     public DocumentStore Store { get; private set; } = null!;
 
     public string ConnectionString => _server.ConnectionString;
 
-    public string Schema { get; } = PostgresServer.SchemaFor(typeof(LedgerStoreFixture).Assembly.GetName().Name + "_store");
+    public string Schema { get; }
 
     public async Task InitializeAsync()
     {
@@ -42,19 +47,40 @@ public sealed class LedgerStoreFixture : IAsyncLifetime
         await Store.Advanced.Clean.DeleteAllEventDataAsync();
     }
 
-    /// <summary>Records facts through the same path as <c>POST /facts/import</c>.</summary>
+    /// <summary>Records facts as an import stores them (see <see cref="RecordAsync(IDocumentStore, IEnumerable{ParsedFact}, string)"/>).</summary>
     public Task RecordAsync(IEnumerable<ParsedFact> facts, string recorder = "test") => RecordAsync(Store, facts, recorder);
 
-    /// <summary>Records facts into another store's ledger, through the same path as <c>POST /facts/import</c>.</summary>
+    /// <summary>
+    /// Appends facts to a store's ledger as <c>POST /facts/import</c> stores them: in one transaction, by subject in
+    /// order of first appearance, each new subject's stream started with its kind's aggregate type, each existing one
+    /// appended at its expected version, the recorder's name on every event. The ledger's rules (references,
+    /// stream kinds, repeats) are not checked here: they have their own tests; these tests are about what the read
+    /// models make of the log.
+    /// </summary>
     public static async Task RecordAsync(IDocumentStore store, IEnumerable<ParsedFact> facts, string recorder = "test")
     {
         await using var session = store.LightweightSession();
         session.LastModifiedBy = recorder;
-        var (summary, errors, conflict) = await FactLedger.ImportAsync(session, facts.Select((f, i) => (i + 1, f)).ToList(), CancellationToken.None);
-        if (summary is null)
+        var bySubject = facts.GroupBy(f => f.Subject, StringComparer.Ordinal).ToList();
+        var batch = session.CreateBatchQuery();
+        var states = bySubject.Select(g => batch.Events.FetchStreamState(g.Key)).ToList();
+        await batch.Execute();
+        foreach (var (subject, state) in bySubject.Zip(states))
         {
-            throw new InvalidOperationException(conflict ?? string.Join("; ", errors.Select(e => $"{e.Line}: {string.Join(", ", e.Errors)}")));
+            var events = subject.Select(f => (object)f.Event).ToArray();
+            if (await state is { } existing)
+            {
+                session.Events.Append(subject.Key, existing.Version + events.Length, events);
+            }
+            else
+            {
+                var kind = subject.First().Type.Stream
+                    ?? throw new InvalidOperationException($"'{subject.Key}' is not in the ledger and a {subject.First().Type.Name} cannot start it");
+                session.Events.StartStream(LedgerStore.AggregateTypeOf(kind), subject.Key, events);
+            }
         }
+
+        await session.SaveChangesAsync();
     }
 
     /// <summary>Runs the async daemon until every async read model has caught up with the log.</summary>

@@ -1,4 +1,4 @@
-using DealLedger.Api.Hosting;
+using DealLedger.Hosting;
 using Testcontainers.PostgreSql;
 
 namespace DealLedger.Testing;

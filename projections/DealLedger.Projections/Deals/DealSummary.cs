@@ -1,3 +1,4 @@
+using DealLedger.Domain.Current;
 using DealLedger.Domain.Deals;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Relations;
@@ -265,13 +266,7 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             deal.Publishers.Add(publisher);
         }
 
-        if (fact.Fact.Corrects is { } corrected)
-        {
-            var status = StatusOf(deal, corrected);
-            status.State = FactStatus.Corrected;
-            status.CorrectedBy = fact.Fact.FactId;
-        }
-
+        FactStatuses.Apply(deal.Statuses, fact);
         switch (fact)
         {
             case DealReported reported:
@@ -287,7 +282,6 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
                 deal.Relations.Add(new DealRelationView(relation.Relation, relation.Target, relation.Description, source, false, FactStatus.Live));
                 break;
             case FactCorroborated corroborated:
-                StatusOf(deal, corroborated.CorroboratedFactId).CorroboratedBy.Add(publisher);
                 if (IsDealReport(deal, corroborated.CorroboratedFactId) && !deal.AlsoReportedBy.Contains(publisher))
                 {
                     deal.AlsoReportedBy.Add(publisher);
@@ -295,14 +289,8 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
 
                 break;
             case FactDisputed disputed:
-                StatusOf(deal, disputed.DisputedFactId).DisputedBy.Add(publisher);
                 deal.Disputes.Add(new DealDisputeView(disputed.DisputedFactId, disputed.Reason, source));
                 deal.Flags.HasDisputedClaims = true;
-                break;
-            case FactRetracted retracted:
-                var status = StatusOf(deal, retracted.RetractedFactId);
-                status.State = FactStatus.Retracted;
-                status.RetractedBy = fact.Fact.FactId;
                 break;
         }
 
@@ -399,16 +387,6 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
 
     private static bool IsDealReport(DealSummary deal, string factId) =>
         deal.FirstReportedBy?.FactId == factId || deal.ReportedBy?.FactId == factId;
-
-    private static FactStatus StatusOf(DealSummary deal, string factId)
-    {
-        if (!deal.Statuses.TryGetValue(factId, out var status))
-        {
-            deal.Statuses[factId] = status = new FactStatus();
-        }
-
-        return status;
-    }
 
     private static void AddParty(DealSummary deal, string party, string role, FactRef source)
     {

@@ -1,3 +1,4 @@
+using DealLedger.Domain.Current;
 using DealLedger.Domain.Estimates;
 using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
@@ -88,13 +89,7 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
             return;
         }
 
-        if (fact.Fact.Corrects is { } corrected)
-        {
-            var status = StatusOf(history, corrected);
-            status.State = FactStatus.Corrected;
-            status.CorrectedBy = fact.Fact.FactId;
-        }
-
+        FactStatuses.Apply(history.Statuses, fact);
         switch (fact)
         {
             case EstimateReported reported:
@@ -107,17 +102,6 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
                 var horizon = revised.Horizon ?? history.StatedHorizon ?? new Effective("unknown", null, null, true);
                 history.StatedHorizon = horizon;
                 Insert(history, new EstimateRevision(revised.Value, horizon, null, null, revised.StatedChange, revised.Note, FactRef.Of(revised, e)));
-                break;
-            case FactCorroborated corroborated:
-                StatusOf(history, corroborated.CorroboratedFactId).CorroboratedBy.Add(fact.Fact.Source.Publisher);
-                break;
-            case FactDisputed disputed:
-                StatusOf(history, disputed.DisputedFactId).DisputedBy.Add(fact.Fact.Source.Publisher);
-                break;
-            case FactRetracted retracted:
-                var status = StatusOf(history, retracted.RetractedFactId);
-                status.State = FactStatus.Retracted;
-                status.RetractedBy = fact.Fact.FactId;
                 break;
         }
     }
@@ -149,16 +133,6 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
             .OrderBy(r => r.Source.RecordedAt);
         history.Current = CurrentValueRule.Pick(live, r => r.Source);
         history.Horizon = history.Current?.Horizon ?? history.StatedHorizon;
-    }
-
-    private static FactStatus StatusOf(EstimateHistory history, string factId)
-    {
-        if (!history.Statuses.TryGetValue(factId, out var status))
-        {
-            history.Statuses[factId] = status = new FactStatus();
-        }
-
-        return status;
     }
 
     private static Change? Compare(Money? previous, Money current) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DealLedger.Domain.Current;
 using DealLedger.Domain.Deals;
 using DealLedger.Domain.Estimates;
 using DealLedger.Domain.Facts;

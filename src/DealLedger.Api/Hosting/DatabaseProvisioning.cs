@@ -1,3 +1,4 @@
+using DealLedger.Hosting;
 using Npgsql;
 using Testcontainers.PostgreSql;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using DealLedger.Api.Hosting;
+using DealLedger.Hosting;
 using DealLedger.Projections;
 using DealLedger.Testing;
 using Marten;

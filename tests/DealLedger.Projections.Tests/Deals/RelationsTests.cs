@@ -1,3 +1,4 @@
+using DealLedger.Domain.Current;
 using DealLedger.Projections.Deals;
 using DealLedger.Projections.Estimates;
 using DealLedger.Testing;

@@ -1,9 +1,10 @@
+using DealLedger.Projections;
 using DealLedger.Testing;
 
-namespace DealLedger.Projections.Tests.Replay;
+namespace DealLedger.Api.Tests.Platform;
 
 /// <summary>The operators' commands, under both names: <c>projections list|status|rebuild</c> and <c>read-models ...</c>.</summary>
-public class ReadModelsCliTests(LedgerStoreFixture ledger) : StoreTest(ledger)
+public class ReadModelsCliTests(CliLedgerFixture ledger) : CliTest(ledger)
 {
     [Fact]
     public async Task projections_list_status_and_rebuild_are_the_catalogue_aware_commands()

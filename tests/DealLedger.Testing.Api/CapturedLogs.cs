@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace DealLedger.Testing;
+namespace DealLedger.Testing.Api;
 
 /// <summary>One log entry as a logger provider received it.</summary>
 public sealed record CapturedLog(string Category, LogLevel Level, string Message, Exception? Exception);

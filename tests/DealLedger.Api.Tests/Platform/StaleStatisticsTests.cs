@@ -5,13 +5,13 @@ using Marten;
 using Marten.Events;
 using Npgsql;
 
-namespace DealLedger.Projections.Tests.Replay;
+namespace DealLedger.Api.Tests.Platform;
 
 /// <summary>
 /// A log the planner has no statistics for (a restored dump, a bulk load autovacuum has not reached) makes a
 /// rebuild read the log quadratically; the rebuild command analyzes the log's tables first.
 /// </summary>
-public class StaleStatisticsTests(LedgerStoreFixture ledger) : StoreTest(ledger)
+public class StaleStatisticsTests(CliLedgerFixture ledger) : CliTest(ledger)
 {
     private const string Schema = "stale_statistics";
 

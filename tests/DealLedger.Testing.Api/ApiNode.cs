@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace DealLedger.Testing;
+namespace DealLedger.Testing.Api;
 
 /// <summary>
 /// The API in a process of its own on a loopback port, as one node of a deployment: for tests of what only

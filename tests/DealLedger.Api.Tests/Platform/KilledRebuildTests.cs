@@ -1,14 +1,15 @@
 using System.Diagnostics;
+using DealLedger.Projections;
 using DealLedger.Testing;
 using Marten;
 
-namespace DealLedger.Projections.Tests.Replay;
+namespace DealLedger.Api.Tests.Platform;
 
 /// <summary>
 /// A rebuild killed with SIGKILL half-way leaves the documents built live untouched (it builds beside them), and run
 /// again ends in the same documents.
 /// </summary>
-public class KilledRebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
+public class KilledRebuildTests(CliLedgerFixture ledger) : CliTest(ledger)
 {
     private const string ReadModel = "PartyExposure";
 

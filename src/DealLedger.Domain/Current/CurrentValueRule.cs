@@ -1,23 +1,6 @@
 using DealLedger.Domain.Sources;
 
-namespace DealLedger.Projections;
-
-/// <summary>
-/// What a later fact said about an earlier one. Only facts that were corroborated, disputed, corrected or
-/// retracted get a status; any other fact is simply live.
-/// </summary>
-public sealed class FactStatus
-{
-    public const string Live = "live";
-    public const string Corrected = "corrected";
-    public const string Retracted = "retracted";
-
-    public string State { get; set; } = Live;
-    public string? CorrectedBy { get; set; }
-    public string? RetractedBy { get; set; }
-    public List<string> CorroboratedBy { get; set; } = [];
-    public List<string> DisputedBy { get; set; } = [];
-}
+namespace DealLedger.Domain.Current;
 
 /// <summary>
 /// The one rule for "the current value" (docs/audit.md): among the live reports (not retracted, not
@@ -34,14 +17,33 @@ public static class CurrentValueRule
         _ => 0,
     };
 
+    /// <summary>
+    /// Whether <paramref name="candidate"/>, seen after <paramref name="current"/> in log order, takes its place:
+    /// the later reported date wins, then the higher-ranked source kind, then the candidate (the later recorded).
+    /// </summary>
+    public static bool Supersedes(FactRef candidate, FactRef? current) =>
+        current is null || candidate.ReportedOn > current.ReportedOn
+        || (candidate.ReportedOn == current.ReportedOn && Rank(candidate.Source.Kind) >= Rank(current.Source.Kind));
+
     /// <summary>Picks the current item; <paramref name="inRecordedOrder"/> must be in log order (ties go to the later one).</summary>
-    public static T? Pick<T>(IEnumerable<T> inRecordedOrder, Func<T, FactRef> source) where T : class =>
-        inRecordedOrder.OrderBy(x => source(x).ReportedOn).ThenBy(x => Rank(source(x).Source.Kind)).LastOrDefault();
+    public static T? Pick<T>(IEnumerable<T> inRecordedOrder, Func<T, FactRef> source) where T : class
+    {
+        T? current = null;
+        foreach (var item in inRecordedOrder)
+        {
+            if (current is null || Supersedes(source(item), source(current)))
+            {
+                current = item;
+            }
+        }
+
+        return current;
+    }
 
     public static bool IsLive(IReadOnlyDictionary<string, FactStatus> statuses, string factId) =>
         !statuses.TryGetValue(factId, out var status) || status.State == FactStatus.Live;
 
-    /// <summary>Two effective periods overlap; an unknown period overlaps everything.</summary>
+    /// <summary>Two effective periods overlap; an unknown period overlaps everything, an open end reaches as far as it must.</summary>
     public static bool Overlap(Effective? a, Effective? b) =>
         a is null || b is null || ((a.From is null || b.To is null || a.From <= b.To) && (b.From is null || a.To is null || b.From <= a.To));
 }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wolverine;
 
-namespace DealLedger.Testing;
+namespace DealLedger.Testing.Api;
 
 /// <summary>The whole API in process (Alba) on the run's PostgreSQL, with a writer key named "test".</summary>
 public sealed class ApiFixture : IAsyncLifetime
@@ -70,7 +70,7 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSolutionRelativeContentRoot("src/DealLedger.Api");
             builder.UseSetting("ConnectionStrings:Marten", _server.ConnectionString);
-            builder.UseSetting("Marten:Schema", PostgresServer.SchemaFor(typeof(ApiFixture).Assembly.GetName().Name + "_api"));
+            builder.UseSetting("Marten:Schema", PostgresServer.SchemaFor(typeof(ApiFixture).Assembly.GetName().Name!));
             builder.UseSetting("Seed:Enabled", "false");
             builder.UseSetting("Auth:ApiKeys:0:Name", KeyName);
             builder.UseSetting("Auth:ApiKeys:0:Key", Key);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace DealLedger.Api.Hosting;
+namespace DealLedger.Hosting;
 
 /// <summary>
 /// A PostgreSQL cluster run from the server binaries installed on this machine (Debian's postgresql package

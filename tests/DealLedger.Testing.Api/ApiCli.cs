@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DealLedger.Testing;
+namespace DealLedger.Testing.Api;
 
 /// <summary>The API's own command line (<c>DealLedger.Api.dll read-models ...</c>) in a process of its own, on a test's ledger.</summary>
 public static class ApiCli
