@@ -71,7 +71,7 @@ public sealed class LedgerStoreFixture : IAsyncLifetime
     {
         await using var session = Store.QuerySession();
         var json = await session.AdvancedSql.QueryAsync<string>(
-            $"select data::text from {Schema}.mt_doc_{model.DocumentType.Name.ToLowerInvariant()} order by id", CancellationToken.None);
+            $"select data::text from {((IReadOnlyStoreOptions)Store.Options).FindOrResolveDocumentType(model.DocumentType).TableName.QualifiedName} order by id", CancellationToken.None);
         return json.Select(d => JsonSerializer.Serialize(JsonSerializer.Deserialize<JsonElement>(d))).ToList();
     }
 
