@@ -33,10 +33,10 @@ public static class PartyFlows
                 return null;
             }
 
-            // Sides unknown: with one other party the whole figure is between the two; with more, only a reported
-            // share says what is the party's, and nothing says what is between it and each of the others.
+            // Sides unknown: with one other party (or none known) the whole figure is the party's; with more, only a
+            // reported share says what is the party's, and nothing says what is between it and each of the others.
             var others = deal.Parties.Select(p => p.Party).Where(p => p != party).Distinct().Order(StringComparer.Ordinal).ToList();
-            var own = others.Count == 1 ? Whole(whole) : ShareOf(party, deal, whole);
+            var own = others.Count <= 1 ? Whole(whole) : ShareOf(party, deal, whole);
             var parts = others.Select(o => others.Count == 1 ? Part(o, false, own, basis) : Part(o, false, NotDisclosed(whole), basis)).ToList();
             return new Flow(deal.Deal, Flow.NotReported, parts, Flows.KindOf(deal.Kind), own.Value, whole, own.Attribution, consideration,
                 false, Because(basis, own.Because));

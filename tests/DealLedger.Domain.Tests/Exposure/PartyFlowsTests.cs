@@ -141,6 +141,15 @@ public class PartyFlowsTests
     }
 
     [Fact]
+    public void a_value_without_a_direction_of_a_deal_with_one_known_party_is_whole_with_no_counterparty()
+    {
+        var flow = PartyFlows.Of("openai", Valued(Deal("campus", "data-center", ("openai", "buyer")), Usd(20)))!;
+
+        Assert.Equal((Flow.NotReported, Flow.WholeValue, Usd(20)), (flow.Direction, flow.Attribution, flow.Value));
+        Assert.Empty(flow.Counterparties);
+    }
+
+    [Fact]
     public void a_value_without_a_direction_among_three_parties_is_the_partys_share_or_not_disclosed()
     {
         var deal = Valued(Deal("pact", "partnership", ("a", "partner"), ("b", "partner"), ("c", "partner")), Usd(90));
