@@ -59,7 +59,8 @@ public static class ReadModels
         new("FactIndex", typeof(FactIndexEntry), ProjectionLifecycle.Inline, () => new FactIndexProjection()),
         new("DealSummary", typeof(DealSummary), ProjectionLifecycle.Inline, () => new DealSummaryProjection()),
         new("EstimateHistory", typeof(EstimateHistory), ProjectionLifecycle.Inline, () => new EstimateHistoryProjection()),
-        new("PartyExposure", typeof(PartyExposure), ProjectionLifecycle.Async, () => new PartyExposureProjection()),
+        // Version 2 (issue 10): money out and in apart, per kind, with precision and because lists; a new document shape.
+        new("PartyExposure", typeof(PartyExposure), ProjectionLifecycle.Async, () => new PartyExposureProjection(), Version: 2),
         new("Timeline", typeof(TimelineEntry), ProjectionLifecycle.Async, () => new TimelineProjection()),
         new("SourceScorecard", typeof(SourceScorecard), ProjectionLifecycle.Async, () => new SourceScorecardProjection()),
         new("CommitmentsByYear", typeof(CommitmentsByYear), ProjectionLifecycle.Async, () => new CommitmentsByYearProjection(), Version: 2),

@@ -29,7 +29,7 @@ public sealed class CommitmentsByYear
 /// one, <see cref="Low"/>/<see cref="High"/> bound it (null high: unbounded), <see cref="Precision"/> as in party exposure;
 /// <see cref="Because"/> lists the facts behind it.
 /// </summary>
-public sealed record YearCommitment(string Counterparty, int Year, string Currency, decimal? Amount, decimal Low, decimal? High, string Precision,
+public sealed record YearCommitment(string Counterparty, int Year, string Currency, decimal? Amount, decimal? Low, decimal? High, string Precision,
     IReadOnlyList<string> Deals, IReadOnlyList<string> Because, string? NotComputable = null);
 
 /// <summary>One deal's schedule: its headline total, each year's part and which term placed it, and the facts behind it.</summary>

@@ -1,4 +1,5 @@
 using DealLedger.Domain.Deals;
+using DealLedger.Domain.Exposure;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Parties;
 using DealLedger.Domain.Sources;
@@ -15,42 +16,75 @@ using Marten.Events.Projections;
 namespace DealLedger.Projections.Parties;
 
 /// <summary>
-/// Per party: its deals grouped by counterparty and role, with each deal's latest disclosed values, and the
-/// disclosed totals per currency.
+/// Per party: what it pays (<see cref="ExposureTotals.Out"/>) and is paid (<see cref="ExposureTotals.In"/>), never
+/// added together, per currency and kind, in total and per counterparty, with the flow of each deal and the facts
+/// every figure rests on (docs/read-models.md, "Party exposure").
 /// </summary>
 public sealed class PartyExposure
 {
     public string Id { get; set; } = "";
     public string? Name { get; set; }
+
+    /// <summary>The party's flows summed per direction, currency and kind.</summary>
+    public ExposureTotals Totals { get; set; } = new([], [], []);
+
+    /// <summary>Per counterparty (a joint venture's partners have the venture as counterparty, not each other).</summary>
+    public List<CounterpartyExposure> Counterparties { get; set; } = [];
+
     public List<PartyDeal> Deals { get; set; } = [];
-    public List<Counterparty> Counterparties { get; set; } = [];
-
-    /// <summary>Sum of the deals' current total values per currency (a range counts with its lower bound).</summary>
-    public List<CurrencyTotal> DisclosedTotals { get; set; } = [];
-
-    /// <summary>Deals whose total value is not disclosed, so a reader knows what the totals leave out.</summary>
-    public int UndisclosedDeals { get; set; }
 }
 
+/// <summary>Figures of money out, money in, and money whose direction is not reported: three lists, never one sum.</summary>
+public sealed record ExposureTotals(IReadOnlyList<ExposureFigure> Out, IReadOnlyList<ExposureFigure> In, IReadOnlyList<ExposureFigure> NotReported);
+
+/// <summary>
+/// A sum of one kind in one currency (a null currency: deals whose figure is not reported at all). <see cref="Amount"/>
+/// is the point figure when every part has one; <see cref="Low"/> and <see cref="High"/> bound it (a null high:
+/// unbounded); <see cref="Precision"/> is exact, about, range or at-least (not-computable with
+/// <see cref="NotComputable"/> saying why); <see cref="Undisclosed"/> counts parts whose amount was not disclosed;
+/// <see cref="Because"/> lists the facts it rests on.
+/// </summary>
+public sealed record ExposureFigure(
+    string Kind,
+    string? Currency,
+    decimal? Amount,
+    decimal? Low,
+    decimal? High,
+    string Precision,
+    bool Approximate,
+    int Parts,
+    int Undisclosed,
+    string? NotComputable,
+    IReadOnlyList<string> Because);
+
+/// <summary>
+/// The party's flows with one counterparty (a party, or a joint venture: <see cref="Venture"/>, named by its deal),
+/// and the deals between them.
+/// </summary>
+public sealed record CounterpartyExposure(
+    string Party,
+    bool Venture,
+    IReadOnlyList<string> Deals,
+    IReadOnlyList<ExposureFigure> Out,
+    IReadOnlyList<ExposureFigure> In,
+    IReadOnlyList<ExposureFigure> NotReported);
+
+/// <summary>
+/// One of the party's deals: its roles in it, the other parties, the current headline and first-year values, and
+/// the party's flow of the headline (null when nothing says money moves between the party and anyone in it).
+/// </summary>
 public sealed record PartyDeal(
     string Deal,
     string? Title,
     string? Kind,
     string? Status,
     IReadOnlyList<string> Roles,
-    IReadOnlyList<DealPartyRef> Counterparties,
+    IReadOnlyList<DealPartyRef> OtherParties,
     TermReport? TotalValue,
-    TermReport? FirstYearValue);
+    TermReport? FirstYearValue,
+    Flow? Flow);
 
 public sealed record DealPartyRef(string Party, string Role);
-
-public sealed record Counterparty(string Party, IReadOnlyList<string> Deals, IReadOnlyList<CurrencyTotal> DisclosedTotals);
-
-/// <summary>
-/// A total in one currency (a list rather than a dictionary: JSON key casing must not touch ISO codes).
-/// <see cref="Amount"/> is null when the sum is not computable, and <see cref="NotComputable"/> says why.
-/// </summary>
-public sealed record CurrencyTotal(string Currency, decimal? Amount, string? NotComputable = null);
 
 /// <summary>
 /// Async, multi-stream. A deal event reaches every party of that deal; the party's entry for the deal is
@@ -80,75 +114,75 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
 
         var dealIds = events.Where(e => IsDealFact(e.Data))
             .Select(e => e.StreamKey!).Distinct().ToArray();
-        if (dealIds.Length > 0)
+        if (dealIds.Length == 0)
         {
-            var summaries = await session.LoadManyAsync<DealSummary>(cancellation, dealIds);
-            foreach (var summary in summaries)
-            {
-                exposure.Deals.RemoveAll(d => d.Deal == summary.Id);
-                if (summary.Parties.Any(p => p.Party == identity))
-                {
-                    exposure.Deals.Add(ToPartyDeal(summary, identity));
-                }
-            }
-
-            Recompute(exposure);
+            return (exposure, ActionType.Store);
         }
 
-        return (exposure, ActionType.Store);
+        var summaries = await session.LoadManyAsync<DealSummary>(cancellation, dealIds);
+        var refreshed = summaries.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var entries = exposure.Deals.Where(d => !refreshed.Contains(d.Deal)).Concat(EntriesOf(identity, summaries));
+        return (Assemble(identity, exposure.Name, entries), ActionType.Store);
     }
 
-    /// <summary>A party's exposure built from deal summaries (those of the party's deals), as the projection builds it.</summary>
-    public static PartyExposure Build(string party, string? name, IEnumerable<DealSummary> deals)
-    {
-        var exposure = new PartyExposure { Id = party, Name = name };
-        exposure.Deals.AddRange(deals.Where(d => d.Parties.Any(p => p.Party == party)).Select(d => ToPartyDeal(d, party)));
-        Recompute(exposure);
-        return exposure;
-    }
+    /// <summary>
+    /// A party's exposure built from deal summaries (those of the party's deals, on any basis): the one computation
+    /// behind the stored document and every temporal answer.
+    /// </summary>
+    public static PartyExposure Build(string party, string? name, IEnumerable<DealSummary> deals) =>
+        Assemble(party, name, EntriesOf(party, deals));
 
     private static bool IsDealFact(object data) => DealPartiesGrouper.IsDealFact(data);
 
-    private static PartyDeal ToPartyDeal(DealSummary summary, string party) => new(
-        summary.Id,
-        summary.Title,
-        summary.Kind,
-        summary.Status,
-        summary.Parties.Where(p => p.Party == party).Select(p => p.Role).Distinct().Order(StringComparer.Ordinal).ToList(),
-        summary.Parties.Where(p => p.Party != party).Select(p => new DealPartyRef(p.Party, p.Role)).ToList(),
-        CurrentOf(summary, DealTerms.ForValue("total")),
-        CurrentOf(summary, DealTerms.ForValue("first-year")));
+    private static IEnumerable<PartyDeal> EntriesOf(string party, IEnumerable<DealSummary> deals) =>
+        deals.Where(d => d.Parties.Any(p => p.Party == party)).Select(d => new PartyDeal(
+            d.Id,
+            d.Title,
+            d.Kind,
+            d.Status,
+            d.Parties.Where(p => p.Party == party).Select(p => p.Role).Distinct().Order(StringComparer.Ordinal).ToList(),
+            d.Parties.Where(p => p.Party != party).Select(p => new DealPartyRef(p.Party, p.Role)).ToList(),
+            CurrentOf(d, DealTerms.ForValue("total")),
+            CurrentOf(d, DealTerms.ForValue("first-year")),
+            PartyFlows.Of(party, DealPositions.Of(d))));
 
     private static TermReport? CurrentOf(DealSummary summary, string term) =>
         summary.Terms.GetValueOrDefault(term) is { Value: { } value, Source: { } source } ? new TermReport(value, source) : null;
 
-    private static void Recompute(PartyExposure exposure)
+    /// <summary>Sums the deals' flows for the party and per counterparty; deals with no flow list their other parties as counterparties.</summary>
+    private static PartyExposure Assemble(string party, string? name, IEnumerable<PartyDeal> entries)
     {
-        exposure.Deals.Sort((a, b) => string.CompareOrdinal(a.Deal, b.Deal));
-        exposure.DisclosedTotals = Totals(exposure.Deals);
-        exposure.UndisclosedDeals = exposure.Deals.Count(d => d.TotalValue?.Value.Money?.Amount is null);
-        exposure.Counterparties = exposure.Deals
-            .SelectMany(d => d.Counterparties.Select(c => (c.Party, Deal: d)))
-            .GroupBy(x => x.Party, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g =>
+        var deals = entries.OrderBy(d => d.Deal, StringComparer.Ordinal).ToList();
+        var flows = deals.Select(d => d.Flow).OfType<Flow>().ToList();
+        var byCounterparty = PartyFlows.ByCounterparty(flows).ToDictionary(c => (c.Party, c.Venture));
+        var without = deals.Where(d => d.Flow is null)
+            .SelectMany(d => d.OtherParties.Select(o => (Key: (o.Party, Venture: false), d.Deal)))
+            .ToLookup(x => x.Key, x => x.Deal);
+        var counterparties = byCounterparty.Keys.Union(without.Select(g => g.Key))
+            .OrderBy(k => k.Party, StringComparer.Ordinal)
+            .ThenBy(k => k.Venture)
+            .Select(k =>
             {
-                var deals = g.Select(x => x.Deal).DistinctBy(d => d.Deal).ToList();
-                return new Counterparty(g.Key, deals.Select(d => d.Deal).ToList(), Totals(deals));
+                var sums = byCounterparty.TryGetValue(k, out var found) ? found.Sums : [];
+                var dealsWith = (found?.Deals ?? []).Concat(without[k]).Distinct().Order(StringComparer.Ordinal).ToList();
+                return new CounterpartyExposure(k.Party, k.Venture, dealsWith,
+                    Figures(sums, Flow.Out), Figures(sums, Flow.In), Figures(sums, Flow.NotReported));
             })
             .ToList();
+        var totals = PartyFlows.Sum(flows);
+        return new PartyExposure
+        {
+            Id = party,
+            Name = name,
+            Totals = new ExposureTotals(Figures(totals, Flow.Out), Figures(totals, Flow.In), Figures(totals, Flow.NotReported)),
+            Counterparties = counterparties,
+            Deals = deals,
+        };
     }
 
-    private static List<CurrencyTotal> Totals(IEnumerable<PartyDeal> deals) =>
-        deals.Select(d => d.TotalValue?.Value.Money)
-            .OfType<Money>()
-            .Where(m => m.Amount is not null)
-            .GroupBy(m => m.Currency, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g =>
-            {
-                var total = Figures.Sum(g.Select(m => m.Amount!.Value));
-                return new CurrencyTotal(g.Key, total.Amount, total.NotComputable);
-            })
+    private static List<ExposureFigure> Figures(IEnumerable<FlowSum> sums, string direction) =>
+        sums.Where(s => s.Direction == direction)
+            .Select(s => new ExposureFigure(s.Kind, s.Sum.Currency, s.Sum.Amount, s.Sum.Low, s.Sum.High, s.Sum.Precision, s.Sum.Approximate,
+                s.Sum.Parts, s.Sum.Undisclosed, s.Sum.NotComputable, s.Because))
             .ToList();
 }

@@ -12,9 +12,10 @@ namespace DealLedger.Api.Parties;
 public static class PartyEndpoints
 {
     /// <summary>
-    /// A party's exposure: its deals by counterparty and role, with the latest disclosed values and totals per
-    /// currency. Now (built asynchronously: the basis' position says how far it has read the log) or on any
-    /// temporal basis (computed from the deals' own events).
+    /// A party's exposure: money out and money in (never added together) per currency and kind, in total and per
+    /// counterparty, with precision kept and the facts behind each figure, and each deal's flow. Now (built
+    /// asynchronously: the basis' position says how far it has read the log) or on any temporal basis (computed
+    /// from the deals' own events by the same <see cref="PartyExposureProjection.Build"/>).
     /// </summary>
     [WolverineGet("/parties/{slug}", OperationId = "GetParty")]
     [Tags("Parties")]

@@ -230,7 +230,7 @@ public class FaultTests(ApiFixture api, ITestOutputHelper output) : ApiTest(api)
         foreach (var model in ReadModels.All)
         {
             var json = await session.AdvancedSql.QueryAsync<string>(
-                $"select data::text from {schema}.mt_doc_{model.DocumentType.Name.ToLowerInvariant()} order by id", CancellationToken.None);
+                $"select data::text from {((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(model.DocumentType).TableName.QualifiedName} order by id", CancellationToken.None);
             documents[model.Name] = json.Select(d => JsonNode.Parse(d)!.ToJsonString()).ToList();
         }
 

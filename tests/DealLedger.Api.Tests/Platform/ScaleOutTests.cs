@@ -112,7 +112,7 @@ public class ScaleOutTests(ApiFixture api) : ApiTest(api)
         foreach (var model in ReadModels.All.Where(m => m.Lifecycle == ProjectionLifecycle.Async))
         {
             var json = await session.AdvancedSql.QueryAsync<string>(
-                $"select data::text from {Schema}.mt_doc_{model.DocumentType.Name.ToLowerInvariant()} order by id", CancellationToken.None);
+                $"select data::text from {((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(model.DocumentType).TableName.QualifiedName} order by id", CancellationToken.None);
             documents[model.Name] = string.Join('\n', json.Select(d => JsonNode.Parse(d)!.ToJsonString()));
         }
 

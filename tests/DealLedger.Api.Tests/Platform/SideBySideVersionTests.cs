@@ -20,8 +20,13 @@ public class SideBySideVersionTests(ApiFixture api) : ApiTest(api)
 {
     private const string Schema = "test_side_by_side";
 
-    private static void PartyExposureV2(IServiceCollection services) =>
-        services.AddSingleton(new ReadModelCatalog(ReadModels.All.WithVersions(new Dictionary<string, uint> { ["PartyExposure"] = 2 })));
+    /// <summary>The version deployed now, and the next one, which the test deploys over it.</summary>
+    private static readonly uint Serving = ReadModels.All.Single(m => m.Name == "PartyExposure").Version;
+
+    private static readonly uint Next = Serving + 1;
+
+    private static void DeployNextVersion(IServiceCollection services) =>
+        services.AddSingleton(new ReadModelCatalog(ReadModels.All.WithVersions(new Dictionary<string, uint> { ["PartyExposure"] = Next })));
 
     [Fact]
     public async Task a_bumped_version_is_built_beside_the_serving_one_and_switched_only_when_clean_or_forced()
@@ -36,17 +41,17 @@ public class SideBySideVersionTests(ApiFixture api) : ApiTest(api)
             before = await PartyAsync(v1);
         }
 
-        // The new code is deployed with the daemon off first: nothing of v2 is built, and reads still answer from v1.
+        // The new code is deployed with the daemon off first: nothing of the next version is built, and reads still answer from the serving one.
         await using (var idle = await Api.IsolatedHostAsync(Schema, services =>
                      {
-                         PartyExposureV2(services);
+                         DeployNextVersion(services);
                      }, ("Projections:DaemonMode", "Disabled")))
         {
             Assert.True(JsonNode.DeepEquals(before, await PartyAsync(idle)));
             var status = await Admin(idle).GetFromJsonAsync<JsonArray>("/admin/projections");
             var party = status!.Single(s => (string?)s!["name"] == "PartyExposure")!;
-            Assert.Equal(2, (int)party["version"]!);
-            Assert.Equal(1, (int)party["servingVersion"]!);
+            Assert.Equal(Next, (uint)party["version"]!);
+            Assert.Equal(Serving, (uint)party["servingVersion"]!);
 
             var refused = await Admin(idle).PostAsync("/admin/projections/PartyExposure/switch", null);
             await Problem.Assert(refused, HttpStatusCode.Conflict);
@@ -54,20 +59,20 @@ public class SideBySideVersionTests(ApiFixture api) : ApiTest(api)
             Assert.Equal(HttpStatusCode.OK, (await Admin(idle).GetAsync("/parties/openai")).StatusCode);
         }
 
-        await using var v2 = await Api.IsolatedHostAsync(Schema, PartyExposureV2);
+        await using var v2 = await Api.IsolatedHostAsync(Schema, DeployNextVersion);
         await v2.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
 
         var parity = (await Admin(v2).GetFromJsonAsync<JsonNode>("/admin/projections/PartyExposure/parity"))!;
         Assert.True((bool)parity["clean"]!, parity.ToJsonString());
         Assert.Equal((long)parity["serving"]!["documents"]!, (long)parity["new"]!["documents"]!);
-        Assert.EndsWith("mt_doc_partyexposure_2", (string?)parity["new"]!["table"]);
+        Assert.EndsWith($"mt_doc_partyexposure_{Next}", (string?)parity["new"]!["table"]);
 
         // A difference in one document is listed by id, and blocks the switch unless forced.
         await using (var connection = new NpgsqlConnection(Api.ConnectionString))
         {
             await connection.OpenAsync();
             await using var tamper = new NpgsqlCommand(
-                $"update {Schema}.mt_doc_partyexposure_2 set data = jsonb_set(data, '{{name}}', '\"Tampered\"') where id = 'openai'", connection);
+                $"update {Schema}.mt_doc_partyexposure_{Next} set data = jsonb_set(data, '{{name}}', '\"Tampered\"') where id = 'openai'", connection);
             Assert.Equal(1, await tamper.ExecuteNonQueryAsync());
         }
 
@@ -86,11 +91,11 @@ public class SideBySideVersionTests(ApiFixture api) : ApiTest(api)
         Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
         Assert.Equal("Tampered", (string?)(await PartyAsync(v2))["name"]);
         var after = (await Admin(v2).GetFromJsonAsync<JsonArray>("/admin/projections"))!.Single(s => (string?)s!["name"] == "PartyExposure")!;
-        Assert.Equal(2, (int)after["servingVersion"]!);
+        Assert.Equal(Next, (uint)after["servingVersion"]!);
         await Problem.Assert(await Admin(v2).PostAsync("/admin/projections/PartyExposure/switch", null), HttpStatusCode.Conflict);
 
         // The choice is persisted: a restarted node serves v2 as well.
-        await using var restarted = await Api.IsolatedHostAsync(Schema, PartyExposureV2, ("Projections:DaemonMode", "Disabled"));
+        await using var restarted = await Api.IsolatedHostAsync(Schema, DeployNextVersion, ("Projections:DaemonMode", "Disabled"));
         Assert.Equal("Tampered", (string?)(await PartyAsync(restarted))["name"]);
     }
 

@@ -86,7 +86,20 @@ public class SeedArticleStoryTests(ApiFixture api) : ApiTest(api)
         var oracle = openai["counterparties"]!.AsArray().Single(c => (string?)c!["party"] == "oracle")!;
         Assert.Equal(["oracle-openai-cloud-2025", "oracle-openai-datacenters-2025", "oracle-openai-texas-datacenter"],
             oracle["deals"]!.AsArray().Select(d => (string?)d));
-        Assert.Equal(300_000_000_000m, (decimal)oracle["disclosedTotals"]![0]!["amount"]!);
+
+        // What OpenAI pays Oracle: the $300B contract; the two data-center deals name no value, so they are counted
+        // apart (no currency) as undisclosed, and Stargate is paid into the venture, not to its partners.
+        var toOracle = oracle["out"]!.AsArray();
+        Assert.Equal([null, "USD"], toOracle.Select(f => (string?)f!["currency"]));
+        Assert.Equal((2, 0), ((int)toOracle[0]!["undisclosed"]!, (int)toOracle[1]!["undisclosed"]!));
+        Assert.Equal(("purchase-commitment", 300_000_000_000m, "exact"),
+            ((string?)toOracle[1]!["kind"], (decimal)toOracle[1]!["amount"]!, (string?)toOracle[1]!["precision"]));
+        var stargate = openai["counterparties"]!.AsArray().Single(c => (string?)c!["party"] == "stargate-2025")!;
+        Assert.True((bool)stargate["venture"]!);
+        Assert.Equal("contribution", (string?)stargate["out"]![0]!["kind"]);
+        var funding = Assert.Single(openai["totals"]!["in"]!.AsArray())!;
+        Assert.Equal(("investment", 0m, 40_000_000_000m, "range"),
+            ((string?)funding["kind"], (decimal)funding["low"]!, (decimal)funding["high"]!, (string?)funding["precision"]));
 
         var timeline = await Api.GetJsonAsync("/timeline?from=2025-01-01&to=2025-07-31&party=softbank");
         Assert.Equal(["seed-stargate-reported", "seed-stargate-value", "seed-funding-round-reported", "seed-funding-round-value"],

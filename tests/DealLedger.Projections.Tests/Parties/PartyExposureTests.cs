@@ -1,12 +1,16 @@
+using System.Text.Json;
+using DealLedger.Domain.Exposure;
+using DealLedger.Projections.Deals;
 using DealLedger.Projections.Parties;
 using DealLedger.Testing;
+using Marten;
 
 namespace DealLedger.Projections.Tests.Parties;
 
 public class PartyExposureTests(LedgerStoreFixture ledger) : StoreTest(ledger)
 {
     [Fact]
-    public async Task each_party_sees_its_deals_by_counterparty_with_disclosed_totals_per_currency()
+    public async Task each_party_sees_its_deals_by_counterparty_with_money_out_per_currency_and_kind()
     {
         await Record(
             Envelopes.Envelope("p", "party.reported", "openai", "2025-09-11", new { name = "OpenAI" }),
@@ -21,11 +25,17 @@ public class PartyExposureTests(LedgerStoreFixture ledger) : StoreTest(ledger)
 
         Assert.Equal("OpenAI", openai.Name);
         Assert.Equal(["broadcom-deal", "google-deal", "oracle-deal"], openai.Deals.Select(d => d.Deal));
-        Assert.Equal([new CurrencyTotal("USD", 310_000_000_000m)], openai.DisclosedTotals);
-        Assert.Equal(1, openai.UndisclosedDeals);
+        Assert.Empty(openai.Totals.In);
+        var (unreported, usd) = (openai.Totals.Out[0], openai.Totals.Out[1]);
+        Assert.Equal((Flows.Purchase, "USD", 310_000_000_000m, "exact", 2, 0), (usd.Kind, usd.Currency, usd.Amount, usd.Precision, usd.Parts, usd.Undisclosed));
+        Assert.Equal(["v2", "d2", "v1", "d1"], usd.Because);
+        Assert.Equal((Flows.Purchase, null, null, 1), (unreported.Kind, unreported.Currency, unreported.Amount, unreported.Undisclosed));
         Assert.Equal(["broadcom", "google", "oracle"], openai.Counterparties.Select(c => c.Party));
         var oracle = await Load<PartyExposure>("oracle");
-        Assert.Equal("openai", Assert.Single(Assert.Single(oracle.Deals).Counterparties).Party);
+        var fromOpenai = Assert.Single(oracle.Counterparties);
+        Assert.Equal("openai", fromOpenai.Party);
+        Assert.Equal(300_000_000_000m, Assert.Single(fromOpenai.In).Amount);
+        Assert.Empty(fromOpenai.Out);
     }
 
     [Fact]
@@ -43,5 +53,45 @@ public class PartyExposureTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         var deal = Assert.Single(softbank.Deals);
         Assert.Equal(500_000_000_000m, deal.TotalValue!.Value.Money!.Amount);
         Assert.Equal(["partner"], deal.Roles);
+        Assert.Equal(Flow.NotReported, deal.Flow!.Direction);
+        Assert.Equal(["s2"], deal.Flow.Because);
     }
+
+    [Fact]
+    public async Task the_stored_document_equals_what_build_computes_from_the_deal_summaries()
+    {
+        await Record(
+            Envelopes.Envelope("p", "party.reported", "openai", "2025-09-11", new { name = "OpenAI" }),
+            Envelopes.Deal("d1", "oracle-deal", "2025-09-10"),
+            Envelopes.Value("v1", "oracle-deal", "2025-09-10", 300_000_000_000m, precision: "about"),
+            Envelope("j1", "joint-venture", "venture", ("openai", "partner"), ("softbank", "partner"), ("oracle", "partner")),
+            Envelopes.Value("v2", "venture", "2025-01-21", 500_000_000_000m),
+            Envelopes.Envelope("sh", "deal.share-reported", "venture", "2025-01-22", new { party = "softbank", percent = 40 }),
+            Envelope("r1", "funding-round", "round", ("openai", "investee"), ("softbank", "investor")),
+            Envelopes.Value("v3", "round", "2025-03-31", 40_000_000_000m, precision: "up-to"));
+        await Ledger.CatchUpAsync();
+
+        await using var session = Ledger.Store.QuerySession();
+        var summaries = await session.Query<DealSummary>().ToListAsync();
+        foreach (var party in new[] { "openai", "softbank", "oracle" })
+        {
+            var stored = await Load<PartyExposure>(party);
+            var built = PartyExposureProjection.Build(party, stored.Name, summaries);
+
+            Assert.Equal(JsonSerializer.Serialize(built), JsonSerializer.Serialize(stored));
+        }
+
+        var softbank = await Load<PartyExposure>("softbank");
+        var contribution = Assert.Single(softbank.Totals.Out, f => f.Kind == Flows.Contribution);
+        Assert.Equal(200_000_000_000m, contribution.Amount);
+        Assert.Equal(["v2", "j1", "sh"], contribution.Because);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Envelope(string factId, string kind, string deal, params (string Party, string Role)[] parties) =>
+        Envelopes.Envelope(factId, "deal.reported", deal, "2025-01-21", new
+        {
+            title = deal,
+            kind,
+            parties = parties.Select(p => new { party = p.Party, role = p.Role }).ToArray(),
+        });
 }
