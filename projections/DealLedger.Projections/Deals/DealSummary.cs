@@ -141,12 +141,17 @@ public sealed record RightDetails(string Right, string Grantor, string Grantee, 
 /// </summary>
 public sealed record TermReport(TermValue Value, FactRef Source, string? Change = null);
 
-/// <summary>One stage of a deal's status history, marked binding, non-binding or unknown (<see cref="DealVocabulary.BindingOf"/>).</summary>
-public sealed record DealStatusStage(string Status, string Binding, FactRef Source);
+/// <summary>
+/// One stage of a deal's status history, marked binding, non-binding or unknown (<see cref="DealVocabulary.BindingOf"/>),
+/// with the fact that reported it (its full source is in the status term's revisions: a stage does not copy it).
+/// </summary>
+public sealed record DealStatusStage(string Status, string Binding, string FactId, DateOnly ReportedOn, Effective? Effective, string Publisher);
 
 /// <summary>
 /// A right granted in the deal, as it stands: in force, lifted or replaced (<see cref="RightStates"/>); the scope and
-/// period of its current grant; the grant and the lift behind the state; and the live facts about it, in reported order.
+/// period of its current grant; the grant and the lift behind the state, by fact id, and the day the lift holds from
+/// (its effective start, else its reported date); and the live facts about it, in reported order. The sources are
+/// in the right's term (<see cref="DealTerms.ForRight"/>), not copied here.
 /// </summary>
 public sealed record DealRightView(
     string Right,
@@ -156,8 +161,9 @@ public sealed record DealRightView(
     string? Scope,
     Effective? Period,
     string? ReplacedBy,
-    FactRef? GrantedBy,
-    FactRef? LiftedBy,
+    string? GrantedBy,
+    string? LiftedBy,
+    DateOnly? LiftedFrom,
     IReadOnlyList<string> Facts);
 
 /// <summary>The states of a right: granted and holding, lifted, or lifted and replaced by something else.</summary>
@@ -549,7 +555,8 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             : ChainOf(status)
                 .Select(r => r.Report)
                 .Where(r => r.Change is not null && Repeats.IsChange(r.Change) && CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId))
-                .Select(r => new DealStatusStage(r.Value.Text!, DealVocabulary.BindingOf(r.Value.Text!), r.Source))
+                .Select(r => new DealStatusStage(r.Value.Text!, DealVocabulary.BindingOf(r.Value.Text!), r.Source.FactId, r.Source.ReportedOn,
+                    r.Source.Effective, r.Source.Source.Publisher))
                 .ToList();
 
     /// <summary>The rights as their terms stand: a right whose every report was retracted or corrected away is left out.</summary>
@@ -562,8 +569,9 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
                 var grant = CurrentValueRule.Pick(live.Where(r => r.Value.Text == RightStates.InForce), r => r.Source);
                 var right = t.Value!.Right!;
                 var state = t.Value.Text ?? RightStates.InForce;
+                var lift = state == RightStates.InForce ? null : t.Source;
                 return new DealRightView(right.Right, right.Grantor, right.Grantee, state, grant?.Value.Right?.Scope, grant?.Value.Period,
-                    right.ReplacedBy, grant?.Source, state == RightStates.InForce ? null : t.Source,
+                    right.ReplacedBy, grant?.Source.FactId, lift?.FactId, lift is null ? null : lift.Effective?.From ?? lift.ReportedOn,
                     live.OrderBy(r => r.Source.ReportedOn).Select(r => r.Source.FactId).ToList());
             })
             .ToList();

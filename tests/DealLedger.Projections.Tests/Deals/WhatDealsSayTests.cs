@@ -112,7 +112,7 @@ public class WhatDealsSayTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         Assert.Equal(("right-of-first-refusal", "openai", "microsoft", RightStates.InForce), (granted.Right, granted.Grantor, granted.Grantee, granted.State));
         Assert.Equal("new compute capacity", granted.Scope);
         Assert.Equal("since 2025-01-21", granted.Period!.Text);
-        Assert.Equal("g", granted.GrantedBy!.FactId);
+        Assert.Equal("g", granted.GrantedBy);
         Assert.Null(granted.LiftedBy);
 
         await Record(
@@ -120,8 +120,9 @@ public class WhatDealsSayTests(LedgerStoreFixture ledger) : StoreTest(ledger)
                 "Microsoft", effective: "2025-10-28"));
         var lifted = Assert.Single((await Load<DealSummary>(Deal)).Rights);
         Assert.Equal(RightStates.Lifted, lifted.State);
-        Assert.Equal("lift", lifted.LiftedBy!.FactId);
-        Assert.Equal("g", lifted.GrantedBy!.FactId);
+        Assert.Equal("lift", lifted.LiftedBy);
+        Assert.Equal(new DateOnly(2025, 10, 28), lifted.LiftedFrom);
+        Assert.Equal("g", lifted.GrantedBy);
         Assert.Equal("new compute capacity", lifted.Scope);
         Assert.Equal(["g", "lift"], lifted.Facts);
 
@@ -130,6 +131,7 @@ public class WhatDealsSayTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         var back = Assert.Single(deal.Rights);
         Assert.Equal(RightStates.InForce, back.State);
         Assert.Null(back.LiftedBy);
+        Assert.Null(back.LiftedFrom);
         Assert.Equal(["g"], back.Facts);
         Assert.Equal(2, deal.Terms["right:right-of-first-refusal:openai:microsoft"].Revisions);
         Assert.Empty(deal.Terms["right:right-of-first-refusal:openai:microsoft"].Conflicts);
@@ -153,6 +155,7 @@ public class WhatDealsSayTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         Assert.Equal(["exclusivity:openai:microsoft:replaced", "most-favoured-terms:amd:openai:in-force"],
             rights.Select(r => $"{r.Right}:{r.Grantor}:{r.Grantee}:{r.State}"));
         Assert.Equal("a right of first refusal on new capacity", rights[0].ReplacedBy);
+        Assert.Equal(new DateOnly(2025, 1, 21), rights[0].LiftedFrom);
         Assert.Equal("since 2019", rights[0].Period!.Text);
     }
 
@@ -173,7 +176,7 @@ public class WhatDealsSayTests(LedgerStoreFixture ledger) : StoreTest(ledger)
 
         Assert.Equal(["rumored:unknown", "letter-of-intent:non-binding", "signed:binding"],
             deal.StatusHistory.Select(s => $"{s.Status}:{s.Binding}"));
-        Assert.Equal(["d", "loi", "signed"], deal.StatusHistory.Select(s => s.Source.FactId));
+        Assert.Equal(["d", "loi", "signed"], deal.StatusHistory.Select(s => s.FactId));
         Assert.Equal("binding", deal.StatusBinding);
         Assert.Equal(3, deal.Terms["status"].Revisions);
         Assert.Equal(Repeats.Corroboration, deal.Terms["status"].Reports.Single(r => r.Source.FactId == "loi-again").Change);
