@@ -61,9 +61,9 @@ public sealed partial class TimelineProjection : EventProjection
         DealStakeReported s => $"stake: {s.Holder} holds {Precision(s.Precision)}{Number(s.Percent)}% of {s.Company}"
             + (s.Dilution is null ? "" : $" ({s.Dilution})") + (s.Value is null ? "" : $", worth {Format(s.Value)}"),
         DealSecuritiesReported s => $"{s.Instrument}: {Precision(s.Precision)}{s.Count.ToString("#,0", CultureInfo.InvariantCulture)} {s.Issuer} shares for {s.Holder}"
-            + (s.ExercisePrice is null ? "" : $" at {Format(s.ExercisePrice)}") + (s.Vesting.Count == 0 ? "" : $", vesting in {s.Vesting.Count} steps"),
+            + (s.ExercisePrice is null ? "" : $" at {Format(s.ExercisePrice)}") + (s.Vesting.Count == 0 ? "" : $", vesting in {Steps(s.Vesting.Count)}"),
         DealQuantityReported q => $"{q.Term} quantity: {Precision(q.Precision)}{Number(q.Quantity)} {q.Unit}"
-            + (q.Schedule.Count == 0 ? "" : $", scheduled in {q.Schedule.Count} steps"),
+            + (q.Schedule.Count == 0 ? "" : $", scheduled in {Steps(q.Schedule.Count)}"),
         DealRightGranted g => $"{g.Right} granted by {g.Grantor} to {g.Grantee}" + (g.Scope is null ? "" : $" ({g.Scope})"),
         DealRightLifted l => $"{l.Right} granted by {l.Grantor} to {l.Grantee} lifted" + (l.ReplacedBy is null ? "" : $", replaced by {l.ReplacedBy}"),
         DealDurationReported d => $"duration: {Precision(d.Precision)}{d.Months} months",
@@ -100,6 +100,8 @@ public sealed partial class TimelineProjection : EventProjection
     }
 
     private static string Precision(string precision) => precision == "exact" ? "" : precision + " ";
+
+    private static string Steps(int count) => count == 1 ? "1 step" : $"{count} steps";
 
     private static string Number(decimal number) => number.ToString("#,0.###", CultureInfo.InvariantCulture);
 }
