@@ -3,6 +3,7 @@ using DealLedger.Domain.Deals;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
+using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Aggregation;
@@ -23,6 +24,10 @@ public sealed class DealSummary : IRevisioned
     public string? Title { get; set; }
     public string? Kind { get; set; }
     public string? Status { get; set; }
+
+    /// <summary>Whether the current status binds the parties: binding, non-binding or unknown (<see cref="DealVocabulary.BindingOf"/>).</summary>
+    public string? StatusBinding { get; set; }
+
     public string? Description { get; set; }
 
     /// <summary>The <c>deal.reported</c> fact that title, kind and description come from (the current one by the rule).</summary>
@@ -44,6 +49,12 @@ public sealed class DealSummary : IRevisioned
     public List<DealRelationView> Relations { get; set; } = [];
     public List<DealDisputeView> Disputes { get; set; } = [];
 
+    /// <summary>Each stage the deal went through, in reported order (live reports that changed the status; repeats are left out).</summary>
+    public List<DealStatusStage> StatusHistory { get; set; } = [];
+
+    /// <summary>Each right granted in the deal, by right, grantor and grantee, with its state now (from its <c>right:</c> term).</summary>
+    public List<DealRightView> Rights { get; set; } = [];
+
     /// <summary>Facts of this deal that later facts corroborated, disputed, corrected or retracted, by fact id.</summary>
     public SortedDictionary<string, FactStatus> Statuses { get; set; } = new(StringComparer.Ordinal);
 
@@ -63,23 +74,105 @@ public sealed record DealPartyView(string Party, string Role, FactRef Source);
 /// A term's value, of whichever shape the term has: money, a quantity with unit, a period or a word. A money figure
 /// also says who pays whom (<see cref="Payer"/>, <see cref="Payee"/>) and in what (<see cref="Consideration"/>) when
 /// reported; a direction term has only payer and payee; a share term has a <see cref="Percent"/>, money, or both.
+/// Added with issue 10, and left out of the JSON when absent: a stake's holder, company and dilution
+/// (<see cref="Stake"/>, with <see cref="Percent"/> and the stake's worth as <see cref="Money"/>); securities'
+/// instrument, issuer, holder, exercise price, expiry and vesting (<see cref="Securities"/>, with the count as
+/// <see cref="Quantity"/> of "shares"); a quantity's delivery <see cref="Schedule"/>; a right's parties, scope and
+/// replacement (<see cref="Right"/>, with its state as <see cref="Text"/> and when it holds as <see cref="Period"/>).
+/// For figures (money, percent, quantity, count) <see cref="Text"/> is the note; for states it is the state.
 /// </summary>
 public sealed record TermValue(Money? Money, decimal? Quantity, string? Unit, string? Precision, Effective? Period, string? Text,
-    string? Payer = null, string? Payee = null, string? Consideration = null, decimal? Percent = null)
+    string? Payer = null, string? Payee = null, string? Consideration = null, decimal? Percent = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StakeDetails? Stake = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SecuritiesDetails? Securities = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ScheduledQuantity>? Schedule = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RightDetails? Right = null)
 {
     /// <summary>
-    /// The same value: for money and shares, the same amount, currency, precision and percent; for a direction, the
-    /// same payer and payee; whatever note came with it.
+    /// The same value, whatever note came with it: for money, shares and stakes, the same amount, currency,
+    /// precision, percent and dilution; for a direction, the same payer and payee; for quantities and securities,
+    /// the same number, unit, precision, schedule and terms of the securities; for states, the same state, period
+    /// and right.
     /// </summary>
     public bool SameAs(TermValue? other) => other is not null && (Money is not null || Percent is not null
-        ? Money == other.Money && Percent == other.Percent
+        ? Money == other.Money && Percent == other.Percent && Precision == other.Precision && Stake == other.Stake
         : Payer is not null
             ? Payer == other.Payer && Payee == other.Payee
-            : this == other);
+            : Quantity is not null
+                ? Quantity == other.Quantity && Unit == other.Unit && Precision == other.Precision && Period == other.Period
+                    && SameSchedule(Schedule, other.Schedule) && SecuritiesDetails.Same(Securities, other.Securities)
+                : this with { Right = Right?.WithoutReason() } == other with { Right = other.Right?.WithoutReason() });
+
+    private static bool SameSchedule(IReadOnlyList<ScheduledQuantity>? a, IReadOnlyList<ScheduledQuantity>? b) =>
+        (a ?? []).SequenceEqual(b ?? []);
 }
 
-/// <summary>One report of a term: the value and the fact it came from. Its status, if any, is in <see cref="DealSummary.Statuses"/>.</summary>
-public sealed record TermReport(TermValue Value, FactRef Source);
+/// <summary>Whose stake in which company, and before or after dilution when reported.</summary>
+public sealed record StakeDetails(string Holder, string Company, string? Dilution);
+
+/// <summary>Shares, warrants or options: of which issuer, held by whom, at what exercise price, until when, vesting on what.</summary>
+public sealed record SecuritiesDetails(
+    string Instrument,
+    string Issuer,
+    string Holder,
+    Money? ExercisePrice,
+    Effective? Expires,
+    IReadOnlyList<VestingStep> Vesting)
+{
+    public static bool Same(SecuritiesDetails? a, SecuritiesDetails? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a with { Vesting = [] } == b with { Vesting = [] } && a.Vesting.SequenceEqual(b.Vesting);
+}
+
+/// <summary>
+/// A right as one report states it: which right, granted by whom to whom, over what scope (a grant), what replaced
+/// it and why it ended (a lift).
+/// </summary>
+public sealed record RightDetails(string Right, string Grantor, string Grantee, string? Scope, string? ReplacedBy, string? Reason)
+{
+    /// <summary>A reason is a note: two lifts of the same right for different reasons are the same state.</summary>
+    public RightDetails WithoutReason() => this with { Reason = null };
+}
+
+/// <summary>
+/// One report of a term: the value, the fact it came from, and what the report is to the chain before it
+/// (<see cref="Repeats"/>: first, revision, restatement or corroboration). Its status, if any, is in <see cref="DealSummary.Statuses"/>.
+/// </summary>
+public sealed record TermReport(TermValue Value, FactRef Source, string? Change = null);
+
+/// <summary>
+/// One stage of a deal's status history, marked binding, non-binding or unknown (<see cref="DealVocabulary.BindingOf"/>),
+/// with the fact that reported it (its full source is in the status term's revisions: a stage does not copy it).
+/// </summary>
+public sealed record DealStatusStage(string Status, string Binding, string FactId, DateOnly ReportedOn, Effective? Effective, string Publisher);
+
+/// <summary>
+/// A right granted in the deal, as it stands: in force, lifted or replaced (<see cref="RightStates"/>); the scope and
+/// period of its current grant; the grant and the lift behind the state, by fact id, and the day the lift holds from
+/// (its effective start, else its reported date); and the live facts about it, in reported order. The sources are
+/// in the right's term (<see cref="DealTerms.ForRight"/>), not copied here.
+/// </summary>
+public sealed record DealRightView(
+    string Right,
+    string Grantor,
+    string Grantee,
+    string State,
+    string? Scope,
+    Effective? Period,
+    string? ReplacedBy,
+    string? GrantedBy,
+    string? LiftedBy,
+    DateOnly? LiftedFrom,
+    IReadOnlyList<string> Facts);
+
+/// <summary>The states of a right: granted and holding, lifted, or lifted and replaced by something else.</summary>
+public static class RightStates
+{
+    public const string InForce = "in-force";
+    public const string Lifted = "lifted";
+    public const string Replaced = "replaced";
+}
 
 /// <summary>
 /// A term of the deal: its current value under the rule, who reported that value (first, then the others),
@@ -91,6 +184,8 @@ public sealed class DealTerm
     public string Term { get; set; } = "";
     public TermValue? Value { get; set; }
     public FactRef? Source { get; set; }
+
+    /// <summary>The reports that gave the term a value: its first and its revisions, never restatements or corroborations.</summary>
     public int Revisions { get; set; }
     public List<string> ReportedBy { get; set; } = [];
     public List<TermReport> Conflicts { get; set; } = [];
@@ -126,7 +221,25 @@ public static class DealTerms
     /// <summary>Terms whose reports are states in time, not competing figures: no conflict is flagged on them.</summary>
     public static readonly IReadOnlySet<string> States = new HashSet<string>(StringComparer.Ordinal) { Status, Exclusivity };
 
+    /// <summary>A state term: status, exclusivity, and every right (<see cref="ForRight"/>).</summary>
+    public static bool IsState(string term) => States.Contains(term) || term.StartsWith(RightPrefix, StringComparison.Ordinal);
+
     public const string Direction = "direction";
+
+    /// <summary>The prefix of the terms of rights.</summary>
+    public const string RightPrefix = "right:";
+
+    /// <summary>The term of an equity stake: <c>stake:microsoft:openai</c> (holder, then company).</summary>
+    public static string ForStake(string holder, string company) => $"stake:{holder}:{company}";
+
+    /// <summary>The term of shares, warrants or options: <c>warrant:amd:openai</c> (instrument, issuer, holder).</summary>
+    public static string ForSecurities(string instrument, string issuer, string holder) => $"{instrument}:{issuer}:{holder}";
+
+    /// <summary>The term of a quantity of one scope and unit: <c>total-quantity:GW</c>, <c>first-phase-quantity:sites</c>.</summary>
+    public static string ForQuantity(string quantityTerm, string unit) => $"{quantityTerm}-quantity:{unit}";
+
+    /// <summary>The term of a right: <c>right:right-of-first-refusal:openai:microsoft</c> (right, grantor, grantee).</summary>
+    public static string ForRight(string right, string grantor, string grantee) => $"{RightPrefix}{right}:{grantor}:{grantee}";
 
     /// <summary>The term of a money figure of one scope: <c>total-value</c>, <c>first-year-value</c>, <c>tranche-value:series-a</c>...</summary>
     public static string ForValue(string valueTerm, string? part = null) => part is null ? valueTerm + "-value" : $"{valueTerm}-value:{part}";
@@ -148,6 +261,30 @@ public static class DealTerms
             case DealShareReported share:
                 yield return (ForShare(share.Term, share.Party),
                     new TermValue(share.Value, null, share.Percent is null ? null : "%", share.Value?.Precision, null, share.Note, Percent: share.Percent));
+                break;
+            case DealStakeReported stake:
+                yield return (ForStake(stake.Holder, stake.Company), new TermValue(stake.Value, null, "%", stake.Precision, null, stake.Note,
+                    Percent: stake.Percent, Stake: new StakeDetails(stake.Holder, stake.Company, stake.Dilution)));
+                break;
+            case DealSecuritiesReported securities:
+                yield return (ForSecurities(securities.Instrument, securities.Issuer, securities.Holder),
+                    new TermValue(null, securities.Count, "shares", securities.Precision, null, securities.Note,
+                        Securities: new SecuritiesDetails(securities.Instrument, securities.Issuer, securities.Holder, securities.ExercisePrice,
+                            securities.Expires, securities.Vesting)));
+                break;
+            case DealQuantityReported quantity:
+                yield return (ForQuantity(quantity.Term, quantity.Unit), new TermValue(null, quantity.Quantity, quantity.Unit, quantity.Precision, null,
+                    quantity.Note, Schedule: quantity.Schedule.Count == 0 ? null : quantity.Schedule));
+                break;
+            case DealRightGranted granted:
+                yield return (ForRight(granted.Right, granted.Grantor, granted.Grantee), new TermValue(null, null, null, null,
+                    granted.Period ?? fact.Fact.Effective, RightStates.InForce,
+                    Right: new RightDetails(granted.Right, granted.Grantor, granted.Grantee, granted.Scope, null, null)));
+                break;
+            case DealRightLifted lifted:
+                yield return (ForRight(lifted.Right, lifted.Grantor, lifted.Grantee), new TermValue(null, null, null, null, fact.Fact.Effective,
+                    lifted.ReplacedBy is null ? RightStates.Lifted : RightStates.Replaced,
+                    Right: new RightDetails(lifted.Right, lifted.Grantor, lifted.Grantee, null, lifted.ReplacedBy, lifted.Reason)));
                 break;
             case DealDurationReported d:
                 yield return (Duration, new TermValue(null, d.Months, "months", d.Precision, null, null));
@@ -226,6 +363,9 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             RefreshViews(deal, factId);
         }
 
+        // A summary stored before reports were classified (issue 10) is brought up to date by its deal's next fact.
+        touched.UnionWith(deal.Terms.Values.Where(t => t.Reports.Count > 0 && t.Reports[0].Change is null));
+
         foreach (var term in touched)
         {
             Recompute(deal, term);
@@ -239,6 +379,9 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             .ToList();
 
         deal.Status = deal.Terms.GetValueOrDefault(DealTerms.Status)?.Value?.Text;
+        deal.StatusBinding = deal.Status is null ? null : DealVocabulary.BindingOf(deal.Status);
+        deal.StatusHistory = StatusHistoryOf(deal);
+        deal.Rights = RightsOf(deal);
         deal.Flags.ExclusivityInForce = deal.Terms.GetValueOrDefault(DealTerms.Exclusivity)?.Value?.Text switch
         {
             "in-force" => true,
@@ -302,7 +445,6 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             }
 
             dealTerm.Reports.Add(new TermReport(value, source));
-            dealTerm.Revisions = dealTerm.Reports.Count;
             touched.Add(dealTerm);
         }
 
@@ -357,6 +499,7 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
     /// <summary>Applies <see cref="CurrentValueRule"/> to a term and finds who reported its value and who disagrees.</summary>
     private static void Recompute(DealSummary deal, DealTerm term)
     {
+        Classify(deal, term);
         var live = term.Reports.Where(r => CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId)).ToList();
         var current = CurrentValueRule.Pick(live, r => r.Source);
         term.Value = current?.Value;
@@ -369,7 +512,7 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
                 .Distinct()
                 .ToList();
         term.Conflicts = [];
-        if (current is null || DealTerms.States.Contains(term.Term))
+        if (current is null || DealTerms.IsState(term.Term))
         {
             return;
         }
@@ -384,6 +527,54 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             term.Conflicts = views.OrderBy(v => v.Source.ReportedOn).ThenBy(v => v.Source.Source.Publisher, StringComparer.Ordinal).ToList();
         }
     }
+
+    /// <summary>
+    /// Classifies each report against the previous live value in chain order (reported date, then log order, as
+    /// the revision history lists them) and counts the revisions: firsts and revisions only (<see cref="Repeats"/>).
+    /// </summary>
+    private static void Classify(DealSummary deal, DealTerm term)
+    {
+        var chain = ChainOf(term).ToList();
+        var kinds = Repeats.OfChain(chain, r => CurrentValueRule.IsLive(deal.Statuses, r.Report.Source.FactId),
+            (a, b) => a.Report.Value.SameAs(b.Report.Value), r => r.Report.Source.Source.Publisher);
+        for (var i = 0; i < chain.Count; i++)
+        {
+            term.Reports[chain[i].Index] = chain[i].Report with { Change = kinds[i] };
+        }
+
+        term.Revisions = kinds.Count(Repeats.IsChange);
+    }
+
+    /// <summary>A term's reports in chain order (reported date, then log order), with their place in <see cref="DealTerm.Reports"/>.</summary>
+    private static IEnumerable<(TermReport Report, int Index)> ChainOf(DealTerm term) =>
+        term.Reports.Select((r, i) => (r, i)).OrderBy(r => r.r.Source.ReportedOn);
+
+    private static List<DealStatusStage> StatusHistoryOf(DealSummary deal) =>
+        deal.Terms.GetValueOrDefault(DealTerms.Status) is not { } status
+            ? []
+            : ChainOf(status)
+                .Select(r => r.Report)
+                .Where(r => r.Change is not null && Repeats.IsChange(r.Change) && CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId))
+                .Select(r => new DealStatusStage(r.Value.Text!, DealVocabulary.BindingOf(r.Value.Text!), r.Source.FactId, r.Source.ReportedOn,
+                    r.Source.Effective, r.Source.Source.Publisher))
+                .ToList();
+
+    /// <summary>The rights as their terms stand: a right whose every report was retracted or corrected away is left out.</summary>
+    private static List<DealRightView> RightsOf(DealSummary deal) =>
+        deal.Terms.Values
+            .Where(t => t.Term.StartsWith(DealTerms.RightPrefix, StringComparison.Ordinal) && t.Value?.Right is not null)
+            .Select(t =>
+            {
+                var live = t.Reports.Where(r => CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId)).ToList();
+                var grant = CurrentValueRule.Pick(live.Where(r => r.Value.Text == RightStates.InForce), r => r.Source);
+                var right = t.Value!.Right!;
+                var state = t.Value.Text ?? RightStates.InForce;
+                var lift = state == RightStates.InForce ? null : t.Source;
+                return new DealRightView(right.Right, right.Grantor, right.Grantee, state, grant?.Value.Right?.Scope, grant?.Value.Period,
+                    right.ReplacedBy, grant?.Source.FactId, lift?.FactId, lift is null ? null : lift.Effective?.From ?? lift.ReportedOn,
+                    live.OrderBy(r => r.Source.ReportedOn).Select(r => r.Source.FactId).ToList());
+            })
+            .ToList();
 
     private static bool IsDealReport(DealSummary deal, string factId) =>
         deal.FirstReportedBy?.FactId == factId || deal.ReportedBy?.FactId == factId;

@@ -38,7 +38,9 @@ public sealed class EstimateHistory : IRevisioned
 /// One value of the chain. <see cref="Delta"/> and <see cref="Ratio"/> compare it with the previous live
 /// value when both are disclosed in the same currency; <see cref="StatedChange"/> is the change as the source
 /// worded it, kept so a reader can check one against the other. <see cref="NotComputable"/> says why a delta or
-/// ratio is missing although both values are disclosed in the same currency.
+/// ratio is missing although both values are disclosed in the same currency. <see cref="Change"/> is what the
+/// value is to the chain before it (<see cref="Repeats"/>): a restatement or a corroboration repeats the previous
+/// live value (same amount, currency, precision and horizon) and has no delta or ratio.
 /// </summary>
 public sealed record EstimateRevision(
     Money Value,
@@ -48,7 +50,8 @@ public sealed record EstimateRevision(
     Money? StatedChange,
     string? Note,
     FactRef Source,
-    string? NotComputable = null);
+    string? NotComputable = null,
+    string? Change = null);
 
 public sealed partial class EstimateHistoryProjection : SingleStreamProjection<EstimateHistory, string>
 {
@@ -113,15 +116,20 @@ public sealed partial class EstimateHistoryProjection : SingleStreamProjection<E
         history.Revisions.Insert(index, revision);
     }
 
-    /// <summary>Recomputes every delta and ratio against the previous live value, and the current value.</summary>
+    /// <summary>
+    /// Classifies every value against the previous live one, recomputes the deltas and ratios of the values that
+    /// changed it (repeats have none), and the current value.
+    /// </summary>
     private static void Recompute(EstimateHistory history)
     {
+        var kinds = Repeats.OfChain(history.Revisions, r => CurrentValueRule.IsLive(history.Statuses, r.Source.FactId),
+            (a, b) => a.Value == b.Value && a.Horizon == b.Horizon, r => r.Source.Source.Publisher);
         Money? previous = null;
         for (var i = 0; i < history.Revisions.Count; i++)
         {
             var current = history.Revisions[i];
-            var change = Compare(previous, current.Value);
-            history.Revisions[i] = current with { Delta = change?.Delta, Ratio = change?.Ratio, NotComputable = change?.NotComputable };
+            var change = Repeats.IsChange(kinds[i]) ? Compare(previous, current.Value) : null;
+            history.Revisions[i] = current with { Delta = change?.Delta, Ratio = change?.Ratio, NotComputable = change?.NotComputable, Change = kinds[i] };
             if (CurrentValueRule.IsLive(history.Statuses, current.Source.FactId))
             {
                 previous = current.Value;

@@ -53,7 +53,19 @@ public sealed partial class TimelineProjection : EventProjection
     {
         DealReported r => $"deal reported: {r.Title} ({r.Kind}; {string.Join(", ", r.Parties.Select(p => $"{p.Party} as {p.Role}"))})",
         DealPartyJoined j => $"{j.Party} joined as {j.Role}",
-        DealValueReported v => $"{v.Term} value: {Format(v.Value)}",
+        DealValueReported v => $"{v.Term}{(v.Part is null ? "" : " " + v.Part)} value: {Format(v.Value)}"
+            + (v.Payer is null ? "" : $", {v.Payer} pays {v.Payee}") + (v.Consideration is null ? "" : $", in {v.Consideration}"),
+        DealDirectionReported d => $"direction: {d.Payer} pays {d.Payee}",
+        DealShareReported s => $"{s.Party}'s share of the {s.Term} value: "
+            + string.Join(", ", new[] { s.Percent is { } p ? $"{Number(p)}%" : null, s.Value is { } v ? Format(v) : null }.OfType<string>()),
+        DealStakeReported s => $"stake: {s.Holder} holds {Precision(s.Precision)}{Number(s.Percent)}% of {s.Company}"
+            + (s.Dilution is null ? "" : $" ({s.Dilution})") + (s.Value is null ? "" : $", worth {Format(s.Value)}"),
+        DealSecuritiesReported s => $"{s.Instrument}: {Precision(s.Precision)}{s.Count.ToString("#,0", CultureInfo.InvariantCulture)} {s.Issuer} shares for {s.Holder}"
+            + (s.ExercisePrice is null ? "" : $" at {Format(s.ExercisePrice)}") + (s.Vesting.Count == 0 ? "" : $", vesting in {Steps(s.Vesting.Count)}"),
+        DealQuantityReported q => $"{q.Term} quantity: {Precision(q.Precision)}{Number(q.Quantity)} {q.Unit}"
+            + (q.Schedule.Count == 0 ? "" : $", scheduled in {Steps(q.Schedule.Count)}"),
+        DealRightGranted g => $"{g.Right} granted by {g.Grantor} to {g.Grantee}" + (g.Scope is null ? "" : $" ({g.Scope})"),
+        DealRightLifted l => $"{l.Right} granted by {l.Grantor} to {l.Grantee} lifted" + (l.ReplacedBy is null ? "" : $", replaced by {l.ReplacedBy}"),
         DealDurationReported d => $"duration: {Precision(d.Precision)}{d.Months} months",
         DealStartReported s => $"start: {s.Start.Text}",
         DealCapacityReported c => $"capacity: {Precision(c.Precision)}{c.Gigawatts.ToString(CultureInfo.InvariantCulture)} GW",
@@ -88,4 +100,8 @@ public sealed partial class TimelineProjection : EventProjection
     }
 
     private static string Precision(string precision) => precision == "exact" ? "" : precision + " ";
+
+    private static string Steps(int count) => count == 1 ? "1 step" : $"{count} steps";
+
+    private static string Number(decimal number) => number.ToString("#,0.###", CultureInfo.InvariantCulture);
 }

@@ -16,6 +16,8 @@ namespace DealLedger.Api.Audit;
 /// <summary>
 /// One revision of a deal term or an estimate, flat so it exports as one CSV row: the value, its delta and
 /// ratio to the previous live value where numeric, its status, the source, and the three times with the recorder.
+/// <see cref="Change"/> says what the report is to the chain before it (first, revision, restatement,
+/// corroboration; docs/audit.md, "Repeats"): restatements and corroborations have no delta or ratio.
 /// </summary>
 [CsvRecord]
 public sealed partial record RevisionRow(
@@ -47,7 +49,8 @@ public sealed partial record RevisionRow(
     string? CorrectedBy,
     string? RetractedBy,
     string? CorroboratedBy,
-    string? DisputedBy);
+    string? DisputedBy,
+    string? Change);
 
 public static class Revisions
 {
@@ -121,7 +124,8 @@ public static class Revisions
             var status = deal.Statuses.GetValueOrDefault(report.Source.FactId);
             var value = report.Value;
             rows.Add(Row(deal.Id, term.Term, report.Source, status, report.Source.FactId == term.Source?.FactId, value.Money,
-                value.Quantity, value.Unit, value.Precision, value.Period, value.Text, Compare(previous, value), recorders));
+                value.Quantity, value.Unit, value.Precision, value.Period, value.Text,
+                report.Change is null || Repeats.IsChange(report.Change) ? Compare(previous, value) : null, recorders, report.Change));
             if (status is null || status.State == FactStatus.Live)
             {
                 previous = value;
@@ -134,7 +138,7 @@ public static class Revisions
     public static IReadOnlyList<RevisionRow> ForEstimate(EstimateHistory history, IReadOnlyDictionary<string, string?> recorders) =>
         history.Revisions.Select(r => Row(history.Id, history.Metric!, r.Source, history.Statuses.GetValueOrDefault(r.Source.FactId),
                 r.Source.FactId == history.Current?.Source.FactId, r.Value, null, null, r.Value.Precision, r.Horizon, r.Note,
-                new Change(r.Delta, r.Ratio, r.NotComputable), recorders))
+                new Change(r.Delta, r.Ratio, r.NotComputable), recorders, r.Change))
             .ToList();
 
     /// <summary>Who recorded each fact (the API key's name), from the events' metadata.</summary>
@@ -171,7 +175,7 @@ public static class Revisions
 
     private static RevisionRow Row(string subject, string term, FactRef source, FactStatus? status, bool current, Money? money,
         decimal? quantity, string? unit, string? precision, Effective? period, string? text, Change? change,
-        IReadOnlyDictionary<string, string?> recorders) =>
+        IReadOnlyDictionary<string, string?> recorders, string? repeat) =>
         new(subject, term, source.FactId, status?.State ?? FactStatus.Live, current,
             money?.Amount, money?.Max, money?.Currency, precision, quantity, unit, period?.Text, text, change?.Delta, change?.Ratio, change?.NotComputable,
             source.ReportedOn, source.Effective?.Text, source.RecordedAt, recorders.GetValueOrDefault(source.FactId),
@@ -179,5 +183,5 @@ public static class Revisions
             source.Source.Cites.Count == 0 ? null : string.Join("; ", source.Source.Cites.Select(c => c.Publisher)),
             status?.CorrectedBy, status?.RetractedBy,
             status is null || status.CorroboratedBy.Count == 0 ? null : string.Join("; ", status.CorroboratedBy),
-            status is null || status.DisputedBy.Count == 0 ? null : string.Join("; ", status.DisputedBy));
+            status is null || status.DisputedBy.Count == 0 ? null : string.Join("; ", status.DisputedBy), repeat);
 }

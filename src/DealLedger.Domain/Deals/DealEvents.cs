@@ -143,6 +143,13 @@ public static class DealVocabulary
     public static readonly IReadOnlySet<string> BindingStatuses = Set("signed", "in-progress", "completed");
 
     /// <summary>
+    /// Whether a status binds the parties: "binding" (a contract was signed), "non-binding" (a stage before one),
+    /// or "unknown" (rumored, announced, stalled, cancelled say nothing about a signature).
+    /// </summary>
+    public static string BindingOf(string status) =>
+        BindingStatuses.Contains(status) ? "binding" : NonBindingStatuses.Contains(status) ? "non-binding" : "unknown";
+
+    /// <summary>
     /// The scope of a money figure, each its own term: the headline total, one tranche, what is committed so far, a
     /// first phase, the first year, a year.
     /// </summary>

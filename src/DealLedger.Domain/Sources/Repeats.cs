@@ -25,4 +25,37 @@ public static class Repeats
 
     /// <summary>True for the reports that change the figure.</summary>
     public static bool IsChange(string kind) => kind is First or Revision;
+
+    /// <summary>
+    /// Classifies every report of a chain, given in chain order (reported date, then log order), against the
+    /// previous live value. Reports that no longer count (corrected, retracted) are classified against it too, but
+    /// never become the previous value, and their publishers never make a later report a restatement.
+    /// </summary>
+    public static IReadOnlyList<string> OfChain<T>(IReadOnlyList<T> chain, Func<T, bool> isLive, Func<T, T, bool> same, Func<T, string> publisher)
+    {
+        var kinds = new string[chain.Count];
+        var previous = default(T);
+        var hasPrevious = false;
+        var reportedThisValue = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < chain.Count; i++)
+        {
+            var report = chain[i];
+            kinds[i] = Classify(hasPrevious ? same(report, previous!) : null, publisher(report), reportedThisValue);
+            if (!isLive(report))
+            {
+                continue;
+            }
+
+            if (IsChange(kinds[i]))
+            {
+                reportedThisValue.Clear();
+                previous = report;
+                hasPrevious = true;
+            }
+
+            reportedThisValue.Add(publisher(report));
+        }
+
+        return kinds;
+    }
 }

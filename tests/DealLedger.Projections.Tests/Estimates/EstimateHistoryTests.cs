@@ -1,3 +1,4 @@
+using DealLedger.Domain.Sources;
 using DealLedger.Projections.Estimates;
 using DealLedger.Testing;
 
@@ -38,5 +39,22 @@ public class EstimateHistoryTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         Assert.Equal(["first", "middle", "latest"], history.Revisions.Select(r => r.Source.FactId));
         Assert.Equal(65_000_000_000m, history.Current!.Delta);
         Assert.Equal(15_000_000_000m, history.Revisions[1].Delta);
+    }
+
+    [Fact]
+    public async Task the_same_estimate_again_is_a_restatement_or_a_corroboration_with_no_delta()
+    {
+        await Record(
+            Envelopes.Estimate("first", Burn, "2025-04-01", 35_000_000_000m, first: true),
+            Envelopes.Estimate("again", Burn, "2025-05-01", 35_000_000_000m, first: false),
+            Envelopes.Estimate("wire", Burn, "2025-05-02", 35_000_000_000m, first: false, publisher: "Reuters"),
+            Envelopes.Estimate("latest", Burn, "2025-09-05", 115_000_000_000m, first: false));
+
+        var history = await Load<EstimateHistory>(Burn);
+
+        Assert.Equal([Repeats.First, Repeats.Restatement, Repeats.Corroboration, Repeats.Revision], history.Revisions.Select(r => r.Change));
+        Assert.All(history.Revisions.Take(3), r => Assert.Null(r.Delta));
+        Assert.All(history.Revisions.Take(3), r => Assert.Null(r.Ratio));
+        Assert.Equal(80_000_000_000m, history.Current!.Delta);
     }
 }

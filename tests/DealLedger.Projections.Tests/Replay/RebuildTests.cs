@@ -58,6 +58,21 @@ public class RebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
             Envelopes.Envelope("m3", "deal.milestone-reported", "chip-deal", "2025-03-01", new { milestone = "production-start", description = "early", expected = "Q1 2026" }),
             Envelopes.Value("m4", "chip-deal", "2025-03-01", 10m, publisher: "A"),
             Corrects(Envelopes.Value("m5", "chip-deal", "2025-03-02", 12m, publisher: "A"), "m4"),
+            Envelopes.Value("m6", "chip-deal", "2025-03-03", 12m, publisher: "B"),
+            Envelopes.Value("m7", "chip-deal", "2025-03-04", 12m, publisher: "A"),
+            Envelopes.Envelope("m8", "deal.right-granted", "chip-deal", "2025-02-01", new { right = "exclusivity", grantor = "oracle", grantee = "openai", scope = "cloud" }),
+            Envelopes.Envelope("m9", "deal.right-lifted", "chip-deal", "2025-06-01", new { right = "exclusivity", grantor = "oracle", grantee = "openai", replacedBy = "a first refusal" }),
+            Envelopes.Envelope("m10", "fact.retracted", "chip-deal", "2025-06-02", new { factId = "m9" }),
+            Envelopes.Envelope("m11", "deal.stake-reported", "chip-deal", "2025-02-02", new { holder = "openai", company = "oracle", percent = 1.5m, dilution = "after-dilution" }),
+            Envelopes.Envelope("m12", "deal.securities-reported", "chip-deal", "2025-02-03", new
+            {
+                instrument = "option", count = 1000, issuer = "oracle", holder = "openai", vesting = new[] { new { milestone = "first site", count = 500, expected = "2026" } },
+            }),
+            Envelopes.Envelope("m13", "deal.quantity-reported", "chip-deal", "2025-02-04", new
+            {
+                unit = "MW", quantity = 300, precision = "about", schedule = new[] { new { period = "2026", quantity = 100 } },
+            }),
+            Envelopes.Envelope("m14", "deal.status-changed", "chip-deal", "2025-02-05", new { status = "memorandum-of-understanding" }),
             Envelopes.Estimate("e0", "burn", "2025-01-01", 35m, first: true),
             Envelopes.Envelope("e1", "estimate.revised", "burn", "2025-06-01",
                 new { value = new { amount = 115m, currency = "USD" }, horizon = "2025/2030" }, "The Information"),
@@ -86,6 +101,9 @@ public class RebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
             var chip = await session.LoadAsync<DealSummary>("chip-deal");
             Assert.Equal("early", Assert.Single(chip!.Milestones).Description);
             Assert.Equal(12m, chip.Terms["total-value"].Value!.Money!.Amount);
+            Assert.Equal(["first", "first", "corroboration", "restatement"], chip.Terms["total-value"].Reports.Select(r => r.Change));
+            Assert.Equal("in-force", Assert.Single(chip.Rights).State);
+            Assert.Equal(["signed:binding", "memorandum-of-understanding:non-binding"], chip.StatusHistory.Select(s => $"{s.Status}:{s.Binding}"));
             var burn = await session.LoadAsync<EstimateHistory>("burn");
             // A revision stating no horizon keeps the one stated last in log order (e2 was recorded after e1).
             Assert.Equal(["2025/2029", "2025/2030", "2025/2030", "2025/2030"], burn!.Revisions.Select(r => r.Horizon.Text));
