@@ -97,9 +97,16 @@ public class SeedArticleStoryTests(ApiFixture api) : ApiTest(api)
         var stargate = openai["counterparties"]!.AsArray().Single(c => (string?)c!["party"] == "stargate-2025")!;
         Assert.True((bool)stargate["venture"]!);
         Assert.Equal("contribution", (string?)stargate["out"]![0]!["kind"]);
+        // Money in: the round of up to $40B (0 to 40B) and Microsoft's 2019 investment of at least $2B ("several
+        // billion"): at least 2B in all, with no upper bound.
         var funding = Assert.Single(openai["totals"]!["in"]!.AsArray())!;
-        Assert.Equal(("investment", 0m, 40_000_000_000m, "range"),
-            ((string?)funding["kind"], (decimal)funding["low"]!, (decimal)funding["high"]!, (string?)funding["precision"]));
+        Assert.Equal(("investment", 2_000_000_000m, null, "at-least"),
+            ((string?)funding["kind"], (decimal)funding["low"]!, (decimal?)funding["high"], (string?)funding["precision"]));
+        var microsoft = openai["counterparties"]!.AsArray().Single(c => (string?)c!["party"] == "microsoft")!;
+        var fromMicrosoft = Assert.Single(microsoft["in"]!.AsArray())!;
+        Assert.Equal((2_000_000_000m, "at-least"), ((decimal)fromMicrosoft["low"]!, (string?)fromMicrosoft["precision"]));
+        Assert.Contains("seed-microsoft-investment-value", fromMicrosoft["because"]!.AsArray().Select(f => (string?)f));
+        Assert.Empty(microsoft["out"]!.AsArray());
 
         var timeline = await Api.GetJsonAsync("/timeline?from=2025-01-01&to=2025-07-31&party=softbank");
         Assert.Equal(["seed-stargate-reported", "seed-stargate-value", "seed-funding-round-reported", "seed-funding-round-value"],
