@@ -214,7 +214,7 @@ public static class FactTypes
         Type("deal.share-reported", StreamKind.Deal, false,
             "One party's part of a figure: a consortium partner's part of a joint venture, one investor's part of a round. Exposure " +
             "attributes the figure to a partner by its reported share, else shows it as \"share not disclosed\", never in full to each " +
-            "partner. The summary shows it as the total-share:softbank term.",
+            "partner; when a percent and a value are both given, exposure uses the value. The summary shows it as the total-share:softbank term.",
             [
                 Field.Slug("party", "Whose share it is: a party of the deal.").Required(),
                 Field.Word("term", DealVocabulary.ValueTerms, "The scope of the figure it is a share of.").Defaulting("total"),
@@ -287,7 +287,8 @@ public static class FactTypes
             })),
         Type("deal.right-granted", StreamKind.Deal, false,
             "A right one party grants another over a scope (exclusivity, a right of first refusal, most-favoured terms...), for the fact's " +
-            "effective period or the stated one. The summary lists each right (by right, grantor and grantee) with its state: in force, or lifted.",
+            "effective period or the stated one. The summary lists each right (by right, grantor and grantee) with its state: in force, lifted, " +
+            "or replaced (lifted with a replacedBy); each right is also the term right:right-of-first-refusal:openai:microsoft with its own chain.",
             [
                 Field.Word("right", DealVocabulary.Rights, "The right granted.").Required(),
                 Field.Slug("grantor", "Who grants it: a party of the deal.").Required(),
@@ -298,7 +299,7 @@ public static class FactTypes
             (d, f) => new DealRightGranted(f, d.Text("right"), d.Text("grantor"), d.Text("grantee"), d.OptionalText("scope"), d.OptionalPeriod("period"))),
         Type("deal.right-lifted", StreamKind.Deal, false,
             "A right granted earlier no longer holds, or holds in another form, from the fact's effective time (else its reported date); " +
-            "history keeps the grant.",
+            "history keeps the grant, and a retracted lift puts the grant back in force.",
             [
                 Field.Word("right", DealVocabulary.Rights, "The right, as granted.").Required(),
                 Field.Slug("grantor", "Who granted it, as granted.").Required(),
