@@ -67,7 +67,8 @@ public static class FactSchema
         {
             properties[field.Name] = field.Name switch
             {
-                "type" => new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(type.Name), ["description"] = field.Description },
+                // The default lets a generated client fill in the type of the envelope class it builds.
+                "type" => new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(type.Name), ["default"] = type.Name, ["description"] = field.Description },
                 "data" => Ref(refPrefix, type.Data.Name, field.Description),
                 _ => Property(field, refPrefix),
             };

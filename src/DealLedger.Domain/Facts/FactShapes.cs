@@ -5,11 +5,11 @@ namespace DealLedger.Domain.Facts;
 /// <summary>The shapes every fact shares: the envelope, its source (and the sources it cites) and money.</summary>
 public static class FactShapes
 {
-    public static readonly Shape Money = MoneyShape("Money", FactLimits.Amount,
+    public static readonly Shape Money = MoneyShape("FactMoney", FactLimits.Amount,
         "An amount as reported, in whole currency units: a JSON number, never floating point in the ledger.");
 
     /// <summary>A change of an amount as the source worded it: the only money that may be negative.</summary>
-    public static readonly Shape MoneyChange = MoneyShape("MoneyChange", FactLimits.StatedChange,
+    public static readonly Shape MoneyChange = MoneyShape("FactMoneyChange", FactLimits.StatedChange,
         "A change of an amount as the source worded it (\"$80B more\"); it may be negative.");
 
     public static readonly Shape Source = SourceShape("FactSource", cited: false,

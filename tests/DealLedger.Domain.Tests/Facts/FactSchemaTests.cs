@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CsCheck;
 using DealLedger.Domain.Facts;
 using DealLedger.Testing;
@@ -11,7 +12,7 @@ namespace DealLedger.Domain.Tests.Facts;
 /// The JSON Schema exported from the fact shapes says what the parser checks: every example and every edge fact the
 /// parser accepts is valid, what JSON Schema can say the parser refuses it refuses too, and every field of every type is in it.
 /// </summary>
-public class FactSchemaTests
+public partial class FactSchemaTests
 {
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -31,6 +32,16 @@ public class FactSchemaTests
         Assert.Equal(name, fact!.Type.Name);
         Assert.Equal(name, (string?)example["type"]);
         AssertValid(example);
+    }
+
+    [Fact]
+    public void every_example_in_docs_facts_md_is_valid_for_the_json_schema()
+    {
+        var markdown = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "facts.md"));
+        var examples = JsonBlock().Matches(markdown).Select(m => JsonNode.Parse(m.Groups[1].Value)!.AsObject()).ToList();
+
+        Assert.Equal(FactTypes.All.Count, examples.Count);
+        Assert.All(examples, AssertValid);
     }
 
     [Fact]
@@ -91,6 +102,7 @@ public class FactSchemaTests
         {
             var fact = components[FactSchema.FactName(type)];
             Assert.Equal([type.Name], fact["properties"]!["type"]!["enum"]!.AsArray().Select(n => (string?)n));
+            Assert.Equal(type.Name, (string?)fact["properties"]!["type"]!["default"]);
             Assert.Equal("#/$defs/" + type.Data.Name, (string?)fact["properties"]!["data"]!["$ref"]);
             Assert.Equal(type.IsAboutAnotherFact, !fact["properties"]!.AsObject().ContainsKey("corrects"));
         }
@@ -165,4 +177,7 @@ public class FactSchemaTests
             .Select(d => $"{d.InstanceLocation} ({d.EvaluationPath}): {string.Join(", ", d.Errors!.Values)}")
             .Take(10)));
     }
+
+    [GeneratedRegex("```json\\n(.*?)\\n```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
 }
