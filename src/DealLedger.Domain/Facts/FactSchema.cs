@@ -6,6 +6,8 @@ namespace DealLedger.Domain.Facts;
 /// The fact contract as JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1), exported from the same shapes the
 /// parser reads: <c>FactEnvelope</c> is a <c>oneOf</c> of one envelope per type (<c>DealReportedFact</c>...),
 /// discriminated by <c>type</c>, each with its own <c>data</c> schema (<c>DealReportedData</c>...) and an example.
+/// The shapes inside them are named Fact... (FactMoney, FactSource, FactVestingStep...): the OpenAPI document's response
+/// schemas are named after the Domain's records (Money, Source, VestingStep), which describe stored facts, not requests.
 /// What JSON Schema cannot say (the rules across fields, trimming, control characters, calendar dates) is in the
 /// descriptions, and the parser checks it.
 /// </summary>

@@ -15,7 +15,7 @@ public static class FactShapes
     public static readonly Shape Source = SourceShape("FactSource", cited: false,
         "Who published the fact. A fact's own source has a title and a language.");
 
-    public static readonly Shape CitedSource = SourceShape("CitedSource", cited: true,
+    public static readonly Shape CitedSource = SourceShape("FactCitedSource", cited: true,
         "A source the fact's source relies on (e.g. the WSJ cited by a French article): publisher and kind are enough.");
 
     /// <summary>

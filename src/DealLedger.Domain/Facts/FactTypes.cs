@@ -50,16 +50,16 @@ public static class FactTypes
     private static readonly Field FactId = Field.Text("factId", FactLimits.FactId, "The earlier fact's id; a fact of the same subject.")
         .Required();
 
-    private static readonly Shape PartyRole = new("DealPartyRole", "A party of the deal and its role.",
+    private static readonly Shape PartyRole = new("FactDealParty", "A party of the deal and its role.",
         Field.Slug("party", "The party's slug (e.g. openai).").Required(),
         Field.Word("role", DealVocabulary.Roles, "Its role in the deal.").Required());
 
-    private static readonly Shape VestingStep = new("VestingStep", "One vesting step of securities.",
+    private static readonly Shape VestingStep = new("FactVestingStep", "One vesting step of securities.",
         Field.Text("milestone", FactLimits.Note, "What must happen, in words.").Required(),
         Field.Number("count", FactLimits.SecurityCount, "How many of the securities vest on it."),
         Field.Period("expected", "When it is expected."));
 
-    private static readonly Shape ScheduleStep = new("ScheduleStep", "The part of a quantity due in one period.",
+    private static readonly Shape ScheduleStep = new("FactScheduleStep", "The part of a quantity due in one period.",
         Field.Period("period", "When this part is due.").Required(),
         Field.Number("quantity", FactLimits.Quantity, "How much is due then, in the quantity's unit.").Required());
 
