@@ -6,32 +6,136 @@ using DealLedger.Domain.Sources;
 namespace DealLedger.Domain.Facts;
 
 /// <summary>
-/// Reads the fields of one JSON object and collects an error per offending field, so a client learns every
-/// problem of a fact at once. Fields that are never read are reported as unknown: a typo must not be dropped
-/// silently.
+/// Reads one JSON object by its <see cref="Shape"/>: every field by its kind, then the shape's rules, then any
+/// field the shape does not know, collecting an error per offending field with its JSON path, so a client learns
+/// every problem of a fact at once. The values read are then there for the rules and for building the event.
 /// </summary>
 public sealed partial class JsonFields
 {
     private readonly JsonElement _element;
     private readonly string _path;
-    private readonly List<FieldError> _errors;
+    private readonly Reading _reading;
+    private readonly int _citationDepth;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
+    private Shape? _shape;
 
-    public JsonFields(JsonElement element, string path, List<FieldError> errors)
+    /// <summary>A reader of a whole fact: its errors go to <paramref name="errors"/>.</summary>
+    public JsonFields(JsonElement element, List<FieldError> errors)
+        : this(element, "", new Reading(errors), 0)
+    {
+    }
+
+    private JsonFields(JsonElement element, string path, Reading reading, int citationDepth)
     {
         _element = element;
         _path = path;
-        _errors = errors;
+        _reading = reading;
+        _citationDepth = citationDepth;
     }
 
     public string PathOf(string name) => _path.Length == 0 ? name : $"{_path}.{name}";
 
-    public void Error(string name, string message) => _errors.Add(new FieldError(PathOf(name), message));
+    public void Error(string name, string message) => _reading.Errors.Add(new FieldError(PathOf(name), message));
 
-    /// <summary>A word of the vocabulary: one of <paramref name="allowed"/>.</summary>
-    public string? Word(string name, bool required, IReadOnlySet<string> allowed) => Text(name, required, FactLimits.Word, allowed);
+    /// <summary>True when the field is present and not null (whether or not its value is valid).</summary>
+    public bool Has(string name) => _element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
-    public string? Text(string name, bool required, FieldLimit limit, IReadOnlySet<string>? allowed = null)
+    /// <summary>Reads every field of <paramref name="shape"/>, then checks its rules, then reports every field it does not know.</summary>
+    public JsonFields Read(Shape shape)
+    {
+        _shape = shape;
+        foreach (var field in shape.Fields)
+        {
+            _values[field.Name] = ReadField(field);
+        }
+
+        foreach (var rule in shape.Rules)
+        {
+            rule.Check(this);
+        }
+
+        foreach (var property in _element.EnumerateObject())
+        {
+            if (!_read.Contains(property.Name))
+            {
+                Error(property.Name, "is not a known field");
+            }
+        }
+
+        return this;
+    }
+
+    // The values read. A field that was absent or invalid has none (or its default word). The accessors without
+    // "Optional" are for building an event from a fact without errors: they refuse fields that may be absent.
+
+    public string Text(string name) => Required<string>(name);
+
+    public string? OptionalText(string name) => Value<string>(name);
+
+    public decimal Number(string name) => Required<decimal?>(name)!.Value;
+
+    public decimal? OptionalNumber(string name) => Value<decimal?>(name);
+
+    public DateOnly Date(string name) => Required<DateOnly?>(name)!.Value;
+
+    public DateOnly? OptionalDate(string name) => Value<DateOnly?>(name);
+
+    public Effective Period(string name) => Required<Effective>(name);
+
+    public Effective? OptionalPeriod(string name) => Value<Effective>(name);
+
+    public JsonFields Nested(string name) => Required<JsonFields>(name);
+
+    public JsonFields? OptionalNested(string name) => Value<JsonFields>(name);
+
+    public Money Money(string name) => FactShapes.ToMoney(Nested(name));
+
+    public Money? OptionalMoney(string name) => OptionalNested(name) is { } money ? FactShapes.ToMoney(money) : null;
+
+    /// <summary>The objects of a list field that were objects (each read by its shape; empty when absent).</summary>
+    public IReadOnlyList<JsonFields> Items(string name) => Value<IReadOnlyList<JsonFields>>(name) ?? [];
+
+    public IReadOnlyList<T> List<T>(string name, Func<JsonFields, T> build) => [.. Items(name).Select(build)];
+
+    private T? Value<T>(string name)
+    {
+        _ = FieldOf(name);
+        return _values.TryGetValue(name, out var value) ? (T?)value : default;
+    }
+
+    private T Required<T>(string name)
+    {
+        var field = FieldOf(name);
+        if (!field.IsRequired && field.Default is null)
+        {
+            throw new InvalidOperationException($"{_shape!.Name}.{name} may be absent: read it with an Optional accessor");
+        }
+
+        return Value<T>(name) ?? throw new InvalidOperationException($"{_shape!.Name}.{name} has no value: build only a fact without errors");
+    }
+
+    private Field FieldOf(string name) => (_shape ?? throw new InvalidOperationException("read a shape first"))[name];
+
+    private object? ReadField(Field field) => field.Kind switch
+    {
+        FieldKind.Text => Text(field.Name, field.IsRequired, field.Limit!),
+        FieldKind.Slug => Slug(field.Name, field.IsRequired),
+        FieldKind.FactId => FactId(field.Name, field.IsRequired),
+        FieldKind.Word => Text(field.Name, field.IsRequired, field.Limit!, field.Words) ?? field.Default,
+        FieldKind.Currency => Currency(field.Name, field.IsRequired),
+        FieldKind.Url => Url(field.Name, field.IsRequired),
+        FieldKind.Language => Language(field.Name, field.IsRequired),
+        FieldKind.Number => Number(field.Name, field.IsRequired, field.Limit!),
+        FieldKind.Date => Date(field.Name, field.IsRequired),
+        FieldKind.Period => Effective(field.Name, field.IsRequired),
+        FieldKind.Nested => field.Of is { } shape ? ReadObject(field.Name, field.IsRequired)?.Read(shape()) : ReadObject(field.Name, field.IsRequired),
+        FieldKind.List => Objects(field.Name, field.IsRequired, field.Limit!, _citationDepth)?.Select(item => item.Read(field.Of!())).ToList(),
+        FieldKind.Citations => Citations(field),
+        _ => throw new InvalidOperationException($"no reader for {field.Kind}"),
+    };
+
+    private string? Text(string name, bool required, FieldLimit limit, IReadOnlySet<string>? allowed = null)
     {
         if (!TryGet(name, required, out var value))
         {
@@ -88,20 +192,39 @@ public sealed partial class JsonFields
         return text;
     }
 
-    public string? Slug(string name, bool required)
+    private string? Checked(string name, string? text, Func<string, bool> valid, string message)
     {
-        var text = Text(name, required, FactLimits.Slug);
-        if (text is not null && !SlugPattern().IsMatch(text))
+        if (text is not null && !valid(text))
         {
-            Error(name, $"'{text}' is not a slug (lower-case letters, digits and single hyphens, e.g. oracle-openai-cloud-2025)");
+            Error(name, message);
             return null;
         }
 
         return text;
     }
 
+    private string? Slug(string name, bool required) => Text(name, required, FactLimits.Slug) is { } text
+        ? Checked(name, text, SlugPattern().IsMatch, $"'{text}' is not a slug (lower-case letters, digits and single hyphens, e.g. oracle-openai-cloud-2025)")
+        : null;
+
+    private string? FactId(string name, bool required) => Checked(name, Text(name, required, FactLimits.FactId), FactIdPattern().IsMatch,
+        "may hold only letters, digits and . _ : - (and must start with a letter or digit)");
+
+    private string? Currency(string name, bool required) => Text(name, required, FactLimits.Word) is { } code
+        ? Checked(name, code, Currencies.IsKnown, $"'{code}' is not an ISO 4217 currency code (e.g. USD, EUR)")
+        : null;
+
+    private string? Url(string name, bool required) => Text(name, required, FactLimits.Url) is { } url
+        ? Checked(name, url, u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || uri.Scheme == "http"),
+            $"'{url}' is not an absolute http(s) URL")
+        : null;
+
+    private string? Language(string name, bool required) => Text(name, required, FactLimits.Language) is { } tag
+        ? Checked(name, tag, LanguagePattern().IsMatch, $"'{tag}' is not a language tag (e.g. en, fr, pt-BR)")
+        : null;
+
     /// <summary>A number within <paramref name="limit"/>'s range and decimal places.</summary>
-    public decimal? Number(string name, bool required, FieldLimit limit)
+    private decimal? Number(string name, bool required, FieldLimit limit)
     {
         if (!TryGet(name, required, out var value))
         {
@@ -124,9 +247,7 @@ public sealed partial class JsonFields
         return number;
     }
 
-    public int? Whole(string name, bool required, FieldLimit limit) => Number(name, required, limit) is { } number ? (int)number : null;
-
-    public DateOnly? Date(string name, bool required)
+    private DateOnly? Date(string name, bool required)
     {
         var text = Text(name, required, FactLimits.Period);
         if (text is null)
@@ -149,7 +270,7 @@ public sealed partial class JsonFields
         return date;
     }
 
-    public Effective? Effective(string name, bool required)
+    private Effective? Effective(string name, bool required)
     {
         var text = Text(name, required, FactLimits.Period);
         if (text is null)
@@ -166,7 +287,7 @@ public sealed partial class JsonFields
         return effective;
     }
 
-    public JsonFields? Nested(string name, bool required)
+    private JsonFields? ReadObject(string name, bool required)
     {
         if (!TryGet(name, required, out var value))
         {
@@ -179,10 +300,10 @@ public sealed partial class JsonFields
             return null;
         }
 
-        return new JsonFields(value, PathOf(name), _errors);
+        return new JsonFields(value, PathOf(name), _reading, _citationDepth);
     }
 
-    public IReadOnlyList<JsonFields>? Objects(string name, bool required, FieldLimit count)
+    private List<JsonFields>? Objects(string name, bool required, FieldLimit count, int depth)
     {
         if (!TryGet(name, required, out var value))
         {
@@ -209,121 +330,46 @@ public sealed partial class JsonFields
             var path = $"{PathOf(name)}[{index++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                _errors.Add(new FieldError(path, "must be an object"));
+                _reading.Errors.Add(new FieldError(path, "must be an object"));
                 continue;
             }
 
-            items.Add(new JsonFields(item, path, _errors));
+            items.Add(new JsonFields(item, path, _reading, depth));
         }
 
         return items;
     }
 
-    public Money? Money(string name, bool required, FieldLimit? amountLimit = null)
+    /// <summary>
+    /// A source's citations: nested at most <see cref="FactLimits.CitationDepth"/> levels and counted over the whole
+    /// tree, in reading order, against <see cref="FactLimits.Citations"/> (reported once, where the count runs over).
+    /// </summary>
+    private List<JsonFields>? Citations(Field field)
     {
-        var fields = Nested(name, required);
-        if (fields is null)
+        if (_citationDepth >= FactLimits.CitationDepth.Max && _element.TryGetProperty(field.Name, out _))
+        {
+            Error(field.Name, string.Create(CultureInfo.InvariantCulture, $"citations may nest at most {FactLimits.CitationDepth.Max:0} levels"));
+            _read.Add(field.Name);
+            return null;
+        }
+
+        var citing = Objects(field.Name, field.IsRequired, field.Limit!, _citationDepth + 1);
+        if (citing is null)
         {
             return null;
         }
 
-        var limit = amountLimit ?? FactLimits.Amount;
-        var precision = fields.Word("precision", required: false, Sources.Money.Precisions) ?? Sources.Money.Exact;
-        var currency = fields.Text("currency", required: true, FactLimits.Word);
-        if (currency is not null && !Currencies.IsKnown(currency))
+        _reading.Citations += citing.Count;
+        if (_reading.Citations > FactLimits.Citations.Max && !_reading.CitationsReported)
         {
-            fields.Error("currency", $"'{currency}' is not an ISO 4217 currency code (e.g. USD, EUR)");
-            currency = null;
+            _reading.CitationsReported = true;
+            Error(field.Name, string.Create(CultureInfo.InvariantCulture,
+                $"a fact may cite at most {FactLimits.Citations.Max:0} sources at all depths together"));
         }
 
-        var undisclosed = precision == Sources.Money.Undisclosed;
-        var amount = fields.Number("amount", required: !undisclosed, limit);
-        var max = fields.Number("max", required: precision == Sources.Money.Range, limit);
-        if (undisclosed && amount is not null)
-        {
-            fields.Error("amount", "must be absent when the precision is 'undisclosed'");
-        }
-
-        if (precision != Sources.Money.Range && max is not null)
-        {
-            fields.Error("max", "is only allowed when the precision is 'range'");
-        }
-
-        if (amount is not null && max is not null && max < amount)
-        {
-            fields.Error("max", "must not be below amount");
-        }
-
-        fields.RejectUnknown();
-        return currency is null ? null : new Money(undisclosed ? null : amount, currency, precision, max);
+        citing.ForEach(cite => cite.Read(field.Of!()));
+        return citing;
     }
-
-    public Source? Source(string name, bool required)
-    {
-        var fields = Nested(name, required);
-        return fields?.AsSource(cited: false, depth: 0, new Citations());
-    }
-
-    private Source? AsSource(bool cited, int depth, Citations citations)
-    {
-        var publisher = Text("publisher", required: true, FactLimits.Name);
-        var title = Text("title", required: !cited, FactLimits.SourceTitle);
-        var url = Text("url", required: false, FactLimits.Url);
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http")))
-        {
-            Error("url", $"'{url}' is not an absolute http(s) URL");
-        }
-
-        var kind = Word("kind", required: true, Sources.Source.Kinds);
-        var language = Text("language", required: !cited, FactLimits.Language);
-        if (language is not null && !LanguagePattern().IsMatch(language))
-        {
-            Error("language", $"'{language}' is not a language tag (e.g. en, fr, pt-BR)");
-        }
-
-        var cites = new List<Source>();
-        if (depth >= FactLimits.CitationDepth.Max && _element.TryGetProperty("cites", out _))
-        {
-            Error("cites", string.Create(CultureInfo.InvariantCulture, $"citations may nest at most {FactLimits.CitationDepth.Max:0} levels"));
-            _read.Add("cites");
-        }
-        else if (Objects("cites", required: false, FactLimits.Citations) is { } citing)
-        {
-            citations.Count += citing.Count;
-            if (citations.Count > FactLimits.Citations.Max && !citations.Reported)
-            {
-                citations.Reported = true;
-                Error("cites", string.Create(CultureInfo.InvariantCulture,
-                    $"a fact may cite at most {FactLimits.Citations.Max:0} sources at all depths together"));
-            }
-
-            foreach (var cite in citing)
-            {
-                if (cite.AsSource(cited: true, depth + 1, citations) is { } source)
-                {
-                    cites.Add(source);
-                }
-            }
-        }
-
-        RejectUnknown();
-        return publisher is null || kind is null ? null : new Source(publisher, title, url, kind, language, cites);
-    }
-
-    /// <summary>Reports every field of this object that no reader asked for.</summary>
-    public void RejectUnknown()
-    {
-        foreach (var property in _element.EnumerateObject())
-        {
-            if (!_read.Contains(property.Name))
-            {
-                Error(property.Name, "is not a known field");
-            }
-        }
-    }
-
-    /// <summary>True when the field is present and not null (whether or not its value is valid).</summary>
-    public bool Has(string name) => _element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
     private bool TryGet(string name, bool required, out JsonElement value)
     {
@@ -341,17 +387,27 @@ public sealed partial class JsonFields
         return true;
     }
 
-    /// <summary>Citations counted over a whole source tree.</summary>
-    private sealed class Citations
+    /// <summary>What the readers of one fact share: its errors and its citations, counted over the whole source tree.</summary>
+    private sealed class Reading(List<FieldError> errors)
     {
-        public int Count { get; set; }
+        public List<FieldError> Errors { get; } = errors;
 
-        public bool Reported { get; set; }
+        public int Citations { get; set; }
+
+        public bool CitationsReported { get; set; }
     }
 
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    // The patterns are also the JSON Schema's (ECMA-262 reads them the same way).
+    public const string SlugRegex = "^[a-z0-9]+(-[a-z0-9]+)*$";
+    public const string FactIdRegex = "^[A-Za-z0-9][A-Za-z0-9._:-]*$";
+    public const string LanguageRegex = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$";
+
+    [GeneratedRegex(SlugRegex)]
     private static partial Regex SlugPattern();
 
-    [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    [GeneratedRegex(FactIdRegex)]
+    private static partial Regex FactIdPattern();
+
+    [GeneratedRegex(LanguageRegex)]
     private static partial Regex LanguagePattern();
 }

@@ -121,7 +121,7 @@ public class HostileInputTests(ApiFixture api) : ApiTest(api)
         Assert.Contains("sum exceeds", (string?)total["notComputable"]);
         Assert.Equal(2, party["deals"]!.AsArray().Count);
         var commitments = await Api.GetJsonAsync("/commitments/shared");
-        Assert.Contains("big-b", commitments["unscheduled"]!.AsArray().Select(d => (string?)d));
+        Assert.Contains("big-b", commitments["unscheduled"]!.AsArray().Select(d => (string?)d!["deal"]));
         Assert.True(commitments.ToJsonString().Length < 10_000);
     }
 

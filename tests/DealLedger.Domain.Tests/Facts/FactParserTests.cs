@@ -103,6 +103,21 @@ public class FactParserTests
     }
 
     [Fact]
+    public void every_field_of_the_data_is_read_whatever_else_is_wrong()
+    {
+        // A retraction with a bad fact id used to skip its reason and report it as an unknown field.
+        var envelope = JsonNode.Parse("""
+            { "factId": "r1", "type": "fact.retracted", "subject": "oracle-openai-cloud-2025", "reportedOn": "2025-09-10",
+              "source": { "publisher": "WSJ", "title": "Correction", "kind": "press", "language": "en" },
+              "data": { "factId": "", "reason": "not in the report", "reasn": "typo" } }
+            """)!;
+
+        var (_, errors) = Parse(envelope);
+
+        Assert.Equal(["data.factId: must not be empty", "data.reasn: is not a known field"], errors.Select(e => $"{e.Field}: {e.Message}"));
+    }
+
+    [Fact]
     public void an_estimate_revision_keeps_the_change_as_the_source_stated_it()
     {
         var envelope = JsonNode.Parse("""
