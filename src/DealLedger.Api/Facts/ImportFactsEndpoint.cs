@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using DealLedger.Domain.Facts;
+using DealLedger.Domain.Recording;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CsCheck;
 using DealLedger.Domain.Facts;
+using DealLedger.Domain.Recording;
 using DealLedger.Testing;
 
 namespace DealLedger.Domain.Tests.Facts;

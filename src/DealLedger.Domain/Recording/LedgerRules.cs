@@ -1,17 +1,15 @@
 using System.Globalization;
+using DealLedger.Domain.Deals;
+using DealLedger.Domain.Facts;
 using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
-namespace DealLedger.Domain.Facts;
 
-/// <summary>What the ledger knows about a subject stream before a fact is recorded on it.</summary>
-public sealed record SubjectState(StreamKind Kind, long Version);
-
-/// <summary>What the ledger knows about a fact another fact refers to.</summary>
-public sealed record ReferencedFact(string FactId, FactType Type, string Subject, string Publisher, string? RetractedBy, string? CorrectedBy);
+namespace DealLedger.Domain.Recording;
 
 /// <summary>
-/// The decision for recording a fact on its subject stream, given what the ledger holds: pure, no I/O.
-/// Returns the errors that make the fact unacceptable (none means: append it).
+/// The rules a parsed fact must pass against what the ledger holds, one check each: pure, no I/O. Each returns
+/// the errors that make the fact unacceptable (none means: it may be appended). <see cref="RecordFact"/> and
+/// <see cref="ImportFacts"/> apply all of them.
 /// </summary>
 public static class LedgerRules
 {
@@ -43,7 +41,7 @@ public static class LedgerRules
     /// </summary>
     public static IReadOnlyList<FieldError> CheckReference(ParsedFact fact, ReferencedFact? target)
     {
-        var id = Relations.FactReferences.TargetOf(fact.Event);
+        var id = FactReferences.TargetOf(fact.Event);
         if (id is null)
         {
             return [];
@@ -93,11 +91,30 @@ public static class LedgerRules
         return [];
     }
 
+    /// <summary>
+    /// A relation must name another deal the ledger (or the same import) holds; <paramref name="target"/> is the
+    /// target's stream, null when it has none.
+    /// </summary>
+    public static IReadOnlyList<FieldError> CheckRelation(ParsedFact fact, SubjectState? target)
+    {
+        if (fact.Event is not DealRelationReported relation)
+        {
+            return [];
+        }
+
+        if (relation.Target == fact.Subject)
+        {
+            return [new FieldError("data.target", "a deal cannot relate to itself")];
+        }
+
+        return target is { Kind: StreamKind.Deal } ? [] : [new FieldError("data.target", $"'{relation.Target}' is not a known deal")];
+    }
+
     /// <summary>The parties a deal fact names (those it may add to the deal).</summary>
     public static IReadOnlyList<string> PartiesNamed(IFact fact) => fact switch
     {
-        Deals.DealReported reported => reported.Parties.Select(p => p.Party).ToList(),
-        Deals.DealPartyJoined joined => [joined.Party],
+        DealReported reported => reported.Parties.Select(p => p.Party).ToList(),
+        DealPartyJoined joined => [joined.Party],
         _ => [],
     };
 
@@ -110,28 +127,28 @@ public static class LedgerRules
         var referred = new List<(string Field, string? Party)>();
         switch (fact)
         {
-            case Deals.DealValueReported value:
+            case DealValueReported value:
                 referred.Add(("data.payer", value.Payer));
                 referred.Add(("data.payee", value.Payee));
                 break;
-            case Deals.DealDirectionReported direction:
+            case DealDirectionReported direction:
                 referred.Add(("data.payer", direction.Payer));
                 referred.Add(("data.payee", direction.Payee));
                 break;
-            case Deals.DealShareReported share:
+            case DealShareReported share:
                 referred.Add(("data.party", share.Party));
                 break;
-            case Deals.DealStakeReported stake:
+            case DealStakeReported stake:
                 referred.Add(("data.holder", stake.Holder));
                 break;
-            case Deals.DealSecuritiesReported securities:
+            case DealSecuritiesReported securities:
                 referred.Add(("data.holder", securities.Holder));
                 break;
-            case Deals.DealRightGranted granted:
+            case DealRightGranted granted:
                 referred.Add(("data.grantor", granted.Grantor));
                 referred.Add(("data.grantee", granted.Grantee));
                 break;
-            case Deals.DealRightLifted lifted:
+            case DealRightLifted lifted:
                 referred.Add(("data.grantor", lifted.Grantor));
                 referred.Add(("data.grantee", lifted.Grantee));
                 break;
@@ -164,7 +181,7 @@ public static class LedgerRules
             return [];
         }
 
-        var field = fact.Event is Deals.DealPartyJoined ? "data.party" : "data.parties";
+        var field = fact.Event is DealPartyJoined ? "data.party" : "data.parties";
         return [new FieldError(field, string.Create(CultureInfo.InvariantCulture,
             $"'{fact.Subject}' has {current.Count} parties and this fact would add {added}: a deal has at most {FactLimits.PartiesPerDeal.Max:0}"))];
     }

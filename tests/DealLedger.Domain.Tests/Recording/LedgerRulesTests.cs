@@ -1,7 +1,8 @@
 using System.Text.Json;
 using DealLedger.Domain.Facts;
+using DealLedger.Domain.Recording;
 
-namespace DealLedger.Domain.Tests.Facts;
+namespace DealLedger.Domain.Tests.Recording;
 
 public class LedgerRulesTests
 {
