@@ -2,28 +2,33 @@ using System.Globalization;
 using System.Text.Json;
 using DealLedger.Domain.Facts;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DealLedger.Api;
 
 /// <summary>RFC 7807 answers for every sad path, each naming what was wrong.</summary>
 public static class Problems
 {
-    public static IResult Fields(IReadOnlyList<FieldError> errors, int status = StatusCodes.Status422UnprocessableEntity,
+    public static ProblemHttpResult Fields(IReadOnlyList<FieldError> errors, int status = StatusCodes.Status422UnprocessableEntity,
         string title = "The fact is not valid") =>
-        Results.ValidationProblem(Group(errors), statusCode: status, title: title,
-            detail: string.Join("; ", errors.Select(e => e.Field.Length == 0 ? e.Message : $"{e.Field}: {e.Message}")));
+        TypedResults.Problem(new HttpValidationProblemDetails(Group(errors))
+        {
+            Status = status,
+            Title = title,
+            Detail = string.Join("; ", errors.Select(e => e.Field.Length == 0 ? e.Message : $"{e.Field}: {e.Message}")),
+        });
 
     public static IDictionary<string, string[]> Group(IEnumerable<FieldError> errors) =>
         errors.GroupBy(e => e.Field.Length == 0 ? "$" : e.Field)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
 
-    public static IResult Status(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
-        Results.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
+    public static ProblemHttpResult Status(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
 
-    public static IResult NotFound(string what, string slug) =>
+    public static ProblemHttpResult NotFound(string what, string slug) =>
         Status(StatusCodes.Status404NotFound, $"Unknown {what}", $"No {what} '{slug}' is in the ledger.");
 
-    public static IResult BadQuery(string parameter, string message) =>
+    public static ProblemHttpResult BadQuery(string parameter, string message) =>
         Fields([new FieldError(parameter, message)], StatusCodes.Status400BadRequest, "Invalid query parameter");
 
     /// <summary>The first year a date or instant query parameter may name.</summary>
@@ -145,7 +150,7 @@ public static class RequestBody
         }
     }
 
-    public static IResult TooLarge(long limit) =>
+    public static ProblemHttpResult TooLarge(long limit) =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than the limit of {limit:N0} bytes.");
 }
 

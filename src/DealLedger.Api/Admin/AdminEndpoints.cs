@@ -1,5 +1,6 @@
 using DealLedger.Projections;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -141,11 +142,11 @@ public static class AdminEndpoints
                 new Dictionary<string, object?> { ["parity"] = report });
     }
 
-    private static IResult UnknownReadModel(string name, ReadModelCatalog catalog) =>
+    private static ProblemHttpResult UnknownReadModel(string name, ReadModelCatalog catalog) =>
         Problems.Status(StatusCodes.Status404NotFound, "Unknown read model",
             $"No read model '{name}'; known: {string.Join(", ", catalog.Models.Select(m => m.Name))}.");
 
-    private static IResult NothingToSwitch(ReadModel model) =>
+    private static ProblemHttpResult NothingToSwitch(ReadModel model) =>
         Problems.Status(StatusCodes.Status409Conflict, "No new version",
             $"'{model.Name}' serves its current version (v{model.Version}); bump its version in the catalogue to build a new one beside it.");
 }

@@ -4,6 +4,7 @@ using DealLedger.Domain.Facts;
 using DealLedger.Domain.Recording;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Wolverine.Http;
@@ -19,6 +20,9 @@ public sealed class ImportOptions
     public long MaxBodyBytes { get; set; } = RequestBody.ImportLimit;
 }
 
+/// <summary>An import file, parsed line by line: the facts of the lines that parsed, and the errors of those that did not.</summary>
+public sealed record ImportFile(IReadOnlyList<(int Line, ParsedFact Fact)> Facts, IReadOnlyList<LineErrors> Unparsed);
+
 public static class ImportFactsEndpoint
 {
     public const string NdJson = "application/x-ndjson";
@@ -29,35 +33,28 @@ public static class ImportFactsEndpoint
     /// <summary>Imports from this size on give their memory back to the OS when they end.</summary>
     public const int CompactAfterBytes = 1024 * 1024;
 
-    /// <summary>Records an NDJSON file of facts, one envelope per line, atomically: all or nothing.</summary>
-    [WolverinePost("/facts/import", OperationId = "ImportFacts")]
-    [Authorize(Policy = Policies.Write)]
-    [Tags("Facts")]
-    [Consumes(typeof(string), NdJson)]
-    [ProducesResponseType<ImportSummary>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
-    public static async Task<IResult> Post(HttpContext context, IDocumentSession session, TimeProvider clock, IOptions<ImportOptions> options,
+    /// <summary>
+    /// Reads the file before the ledger is touched: the NDJSON media type, a body within the limit, every line parsed as
+    /// it arrives (the file is never held whole, neither as bytes nor as one string). A wrong media type (415), an
+    /// oversized body (413) or a file without a fact (422) is the answer and nothing else runs; bad lines are kept
+    /// and reported with the ledger's findings.
+    /// </summary>
+    public static async Task<(ImportFile?, IResult?)> LoadAsync(HttpContext context, TimeProvider clock, IOptions<ImportOptions> options,
         CancellationToken ct)
     {
         var contentType = context.Request.ContentType ?? "";
         if (!contentType.StartsWith(NdJson, StringComparison.OrdinalIgnoreCase))
         {
-            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                $"Send the facts as {NdJson}: one JSON fact envelope per line.");
+            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send the facts as {NdJson}: one JSON fact envelope per line."));
         }
 
         var limit = options.Value.MaxBodyBytes;
         if (RequestBody.Bounded(context, limit) is not { } body)
         {
-            return RequestBody.TooLarge(limit);
+            return (null, RequestBody.TooLarge(limit));
         }
 
-        // Read line by line as the body arrives: the file is never held whole, neither as bytes nor as one string.
-        // Every line is still parsed and checked before anything is written.
         List<(int Line, ParsedFact Fact)> facts;
         List<LineErrors> errors;
         try
@@ -67,7 +64,7 @@ public static class ImportFactsEndpoint
         }
         catch (Exception e) when (RequestBody.IsTooLarge(e))
         {
-            return RequestBody.TooLarge(limit);
+            return (null, RequestBody.TooLarge(limit));
         }
 
         if (body.BytesRead >= CompactAfterBytes)
@@ -81,13 +78,27 @@ public static class ImportFactsEndpoint
             });
         }
 
-        if (errors.Count == 0 && facts.Count == 0)
-        {
-            return Problems.Status(StatusCodes.Status422UnprocessableEntity, "Empty import", "The file holds no fact.");
-        }
+        return errors.Count == 0 && facts.Count == 0
+            ? (null, Problems.Status(StatusCodes.Status422UnprocessableEntity, "Empty import", "The file holds no fact."))
+            : (new ImportFile(facts, errors), null);
+    }
 
+    /// <summary>Records an NDJSON file of facts, one envelope per line, atomically: all or nothing.</summary>
+    [WolverinePost("/facts/import", OperationId = "ImportFacts")]
+    [Authorize(Policy = Policies.Write)]
+    [Tags("Facts")]
+    [Consumes(typeof(string), NdJson)]
+    [ProducesResponseType<ImportSummary>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public static async Task<Results<Ok<ImportSummary>, ProblemHttpResult>> Post([NotBody] ImportFile file, HttpContext context,
+        IDocumentSession session, CancellationToken ct)
+    {
         Recorder.Stamp(session, context);
-        var (summary, allErrors, conflict) = await FactLedger.ImportAsync(session, facts, ct, errors);
+        var (summary, errors, conflict) = await FactLedger.ImportAsync(session, file.Facts, ct, file.Unparsed);
         if (conflict is not null)
         {
             return Problems.Status(StatusCodes.Status409Conflict, "Conflict", conflict);
@@ -95,10 +106,9 @@ public static class ImportFactsEndpoint
 
         if (summary is not null)
         {
-            return Results.Ok(summary);
+            return TypedResults.Ok(summary);
         }
 
-        errors = allErrors.ToList();
         return Problems.Status(StatusCodes.Status422UnprocessableEntity, "The import has invalid lines",
             $"{errors.Count} line(s) cannot be recorded; nothing was written." +
                 (errors.Count > ListedErrors ? $" The first {ListedErrors} are listed." : ""),

@@ -2,13 +2,45 @@ using System.Globalization;
 using DealLedger.Domain.Facts;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace DealLedger.Api.Facts;
 
+/// <summary>A <c>POST /facts</c> request, read and parsed: the fact, and the subject version its If-Match header names.</summary>
+public sealed record FactRequest(ParsedFact Fact, long? IfMatch);
+
 public static class RecordFactEndpoint
 {
+    /// <summary>
+    /// Reads the request before the ledger is touched: the If-Match header, a body within the limit, JSON, a valid fact.
+    /// The first problem is the answer (400, 413 or 422) and nothing else runs.
+    /// </summary>
+    public static async Task<(FactRequest?, IResult?)> LoadAsync(HttpContext context, TimeProvider clock, CancellationToken ct)
+    {
+        var (ifMatch, preconditionProblem) = ParseIfMatch(context.Request.Headers.IfMatch.ToString());
+        if (preconditionProblem is not null)
+        {
+            return (null, preconditionProblem);
+        }
+
+        var (body, tooLarge) = await RequestBody.ReadAsync(context, RequestBody.FactLimit, ct);
+        if (tooLarge is not null)
+        {
+            return (null, tooLarge);
+        }
+
+        var (json, malformed) = RequestBody.ParseJson(body!);
+        if (malformed is not null)
+        {
+            return (null, malformed);
+        }
+
+        var (fact, errors) = FactParser.Parse(json!.Value, FactParser.LatestReportedOn(clock.GetUtcNow()));
+        return fact is null ? (null, Problems.Fields(errors)) : (new FactRequest(fact, ifMatch), null);
+    }
+
     /// <summary>Records one fact.</summary>
     [WolverinePost("/facts", OperationId = "RecordFact")]
     [Authorize(Policy = Policies.Write)]
@@ -22,46 +54,22 @@ public static class RecordFactEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
-    public static async Task<IResult> Post(HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<RecordedFact>, Ok<RecordedFact>, ProblemHttpResult>> Post([NotBody] FactRequest request,
+        HttpContext context, IDocumentSession session, CancellationToken ct)
     {
-        var (ifMatch, preconditionProblem) = ParseIfMatch(context.Request.Headers.IfMatch.ToString());
-        if (preconditionProblem is not null)
-        {
-            return preconditionProblem;
-        }
-
-        var (body, tooLarge) = await RequestBody.ReadAsync(context, RequestBody.FactLimit, ct);
-        if (tooLarge is not null)
-        {
-            return tooLarge;
-        }
-
-        var (json, malformed) = RequestBody.ParseJson(body!);
-        if (malformed is not null)
-        {
-            return malformed;
-        }
-
-        var (fact, errors) = FactParser.Parse(json!.Value, FactParser.LatestReportedOn(clock.GetUtcNow()));
-        if (fact is null)
-        {
-            return Problems.Fields(errors);
-        }
-
         Recorder.Stamp(session, context);
-        var outcome = await FactLedger.RecordAsync(session, fact, ifMatch, ct);
-        return outcome switch
+        return await FactLedger.RecordAsync(session, request.Fact, request.IfMatch, ct) switch
         {
             RecordOutcome.Recorded r => Created(context, r.Fact, r.Stream),
-            RecordOutcome.Duplicate d => Results.Ok(d.Fact),
+            RecordOutcome.Duplicate d => TypedResults.Ok(d.Fact),
             RecordOutcome.Invalid i => Problems.Fields(i.Errors),
-            RecordOutcome.Stale s => Stale(context, s.CurrentVersion, ifMatch!.Value),
+            RecordOutcome.Stale s => Stale(context, s.CurrentVersion, request.IfMatch!.Value),
             RecordOutcome.Conflict c => Problems.Status(StatusCodes.Status409Conflict, "Conflict", c.Detail),
-            _ => throw new InvalidOperationException($"unhandled outcome {outcome}"),
+            var outcome => throw new InvalidOperationException($"unhandled outcome {outcome}"),
         };
     }
 
-    private static IResult Created(HttpContext context, RecordedFact fact, StreamKind stream)
+    private static Created<RecordedFact> Created(HttpContext context, RecordedFact fact, StreamKind stream)
     {
         context.Response.Headers.ETag = Etag.Of(fact.Version);
         var location = stream switch
@@ -70,10 +78,10 @@ public static class RecordFactEndpoint
             StreamKind.Estimate => $"/estimates/{fact.Subject}",
             _ => $"/parties/{fact.Subject}",
         };
-        return Results.Created(location, fact);
+        return TypedResults.Created(location, fact);
     }
 
-    private static IResult Stale(HttpContext context, long current, long expected)
+    private static ProblemHttpResult Stale(HttpContext context, long current, long expected)
     {
         context.Response.Headers.ETag = Etag.Of(current);
         return Problems.Status(StatusCodes.Status412PreconditionFailed, "Precondition Failed",
