@@ -1,6 +1,6 @@
 using System.Globalization;
-using DealLedger.Domain.Facts;
 using DealLedger.Domain.Sources;
+using DealLedger.Domain.Temporal;
 using DealLedger.Projections;
 using JasperFx.Events;
 
@@ -26,22 +26,9 @@ public sealed record TemporalQuery(DateOnly? AsOf, DateTimeOffset? RecordedAsOf,
 
     public Basis BasisAt(long position) => new(AsOf, RecordedAsOf, EffectiveAt, Position ?? position);
 
-    /// <summary>
-    /// Whether an event belongs to the answer. Facts about other facts (corroborations, disputes,
-    /// retractions) are knowledge, not the world: the effective filter does not apply to them.
-    /// </summary>
-    public bool Includes(IEvent e)
-    {
-        if (e.Data is not IFact fact)
-        {
-            return false;
-        }
-
-        return (Position is null || e.Sequence <= Position)
-            && (RecordedAsOf is null || FactRef.RecordedTime(e) <= RecordedAsOf)
-            && (AsOf is null || fact.Fact.ReportedOn <= AsOf)
-            && (EffectiveAt is null || FactTypes.Of(fact).IsAboutAnotherFact || fact.Fact.EffectiveFrom <= EffectiveAt);
-    }
+    /// <summary>Whether an event belongs to the answer: a fact that <see cref="Inclusion"/> includes.</summary>
+    public bool Includes(IEvent e) =>
+        e.Data is IFact fact && new Inclusion(AsOf, RecordedAsOf, EffectiveAt, Position).Includes(fact, e.Sequence, FactRef.RecordedTime(e));
 
     public static (TemporalQuery? Query, IResult? Problem) Parse(string? asOfText, string? recordedAsOfText, string? effectiveAtText, string? positionText)
     {
