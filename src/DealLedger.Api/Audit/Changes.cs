@@ -1,7 +1,7 @@
 using DealLedger.Api.Admin;
 using CsvHelper;
 using DealLedger.Api.Temporal;
-using DealLedger.Domain.Deals;
+using DealLedger.Domain.Audit;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Relations;
 using DealLedger.Domain.Sources;
@@ -128,66 +128,55 @@ public static class Changes
     }
 
     /// <summary>
-    /// Diffs the subject as known just before <paramref name="start"/> with the subject as known on
-    /// <paramref name="end"/>, and lists the facts about facts reported in between.
+    /// The subject as known just before <paramref name="start"/> against the subject as known on <paramref name="end"/>
+    /// (each folded by its read model), and the facts reported in between, as rows (<see cref="ChangeDetection"/>).
     /// </summary>
     public static List<ChangeRow> Between(string subject, IReadOnlyList<IEvent> events, DateOnly start, DateOnly end)
     {
-        var before = events.Where(e => Fact(e).ReportedOn < start).ToList();
-        var after = events.Where(e => Fact(e).ReportedOn <= end).ToList();
-        var inWindow = after.Where(e => Fact(e).ReportedOn >= start).ToList();
-        var facts = events.ToDictionary(e => Fact(e).FactId, e => (IFact)e.Data);
+        var window = new ReportedWindow(start, end);
+        var facts = events.Select(e => (IFact)e.Data).ToList();
+        var byId = facts.ToDictionary(f => f.Fact.FactId);
+        var before = events.Where(e => window.IsBefore((IFact)e.Data)).ToList();
+        var after = events.Where(e => window.IsKnownAtEnd((IFact)e.Data)).ToList();
         var rows = new List<ChangeRow>();
 
-        if (inWindow.Any(e => e.Data is DealReported or Domain.Estimates.EstimateReported) && before.Count == 0)
+        if (window.FirstReport(facts) is { } first)
         {
-            var first = (IFact)inWindow.First(e => e.Data is DealReported or Domain.Estimates.EstimateReported).Data;
-            rows.Add(Row(subject, "reported", null, null, null, first));
+            rows.Add(Row(subject, ChangeKinds.Reported, null, null, null, first));
         }
 
-        if (facts.Values.Any(f => FactTypes.Of(f).Stream == StreamKind.Deal))
+        switch (ChangeDetection.KindOf(facts))
         {
-            var was = TemporalReads.FoldDeal(subject, before);
-            var now = TemporalReads.FoldDeal(subject, after);
-            foreach (var (term, current) in now?.Terms ?? [])
-            {
-                var previous = was?.Terms.GetValueOrDefault(term);
-                if ((previous?.Value is { } earlier && earlier.SameAs(current.Value)) || (current.Source is null && previous?.Value is null))
+            case StreamKind.Deal:
+                var was = TemporalReads.FoldDeal(subject, before);
+                foreach (var (term, now) in TemporalReads.FoldDeal(subject, after)?.Terms ?? [])
                 {
-                    continue;
+                    var previous = was?.Terms.GetValueOrDefault(term)?.Value;
+                    if (ChangeDetection.OfTerm(previous, now.Value, now.Source is not null, term == DealTerms.Status, (a, b) => a.SameAs(b)) is { } change)
+                    {
+                        var because = now.Source?.FactId ?? now.Reports[^1].Source.FactId;
+                        rows.Add(Row(subject, change, term, Text(previous), Text(now.Value), byId[because]));
+                    }
                 }
 
-                var change = previous?.Value is null ? "new-term" : current.Value is null ? "withdrawn" : term == DealTerms.Status ? "status-changed" : "revised";
-                var because = current.Source?.FactId ?? current.Reports[^1].Source.FactId;
-                rows.Add(Row(subject, change, term, Text(previous?.Value), Text(current.Value), facts[because]));
-            }
-        }
-        else if (facts.Values.Any(f => FactTypes.Of(f).Stream == StreamKind.Estimate))
-        {
-            var was = TemporalReads.FoldEstimate(subject, before)?.Current;
-            var now = TemporalReads.FoldEstimate(subject, after);
-            if (now?.Current is { } current && was?.Source.FactId != current.Source.FactId)
-            {
-                rows.Add(Row(subject, was is null ? "new-term" : "revised", now.Metric, was is null ? null : TimelineProjection.Format(was.Value),
-                    TimelineProjection.Format(current.Value), facts[current.Source.FactId]));
-            }
+                break;
+
+            case StreamKind.Estimate:
+                var earlier = TemporalReads.FoldEstimate(subject, before)?.Current;
+                var estimate = TemporalReads.FoldEstimate(subject, after);
+                if (ChangeDetection.OfEstimate(earlier?.Source.FactId, estimate?.Current?.Source.FactId) is { } revision)
+                {
+                    var current = estimate!.Current!;
+                    rows.Add(Row(subject, revision, estimate.Metric, earlier is null ? null : TimelineProjection.Format(earlier.Value),
+                        TimelineProjection.Format(current.Value), byId[current.Source.FactId]));
+                }
+
+                break;
         }
 
-        foreach (var fact in inWindow.Select(e => (IFact)e.Data))
+        foreach (var fact in facts.Where(window.Contains))
         {
-            var change = fact switch
-            {
-                FactCorroborated => "corroborated",
-                FactDisputed => "disputed",
-                FactRetracted => "retracted",
-                DealRelationReported => "relation",
-                DealMilestoneReported => "milestone",
-                DealPartyJoined => "party-joined",
-                Domain.Parties.ExecutiveHired or Domain.Parties.PartyReported => "reported",
-                { Fact.Corrects: not null } => "corrected",
-                _ => null,
-            };
-            if (change is not null)
+            if (ChangeDetection.OfFact(fact) is { } change)
             {
                 rows.Add(Row(subject, change, null, null, FactReferences.TargetOf(fact), fact));
             }
@@ -195,8 +184,6 @@ public static class Changes
 
         return rows.OrderBy(r => r.ReportedOn).ToList();
     }
-
-    private static FactInfo Fact(IEvent e) => ((IFact)e.Data).Fact;
 
     private static string? Text(TermValue? value) => value is null ? null : Revisions.Describe(value);
 

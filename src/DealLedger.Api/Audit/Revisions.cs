@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using DealLedger.Api.Temporal;
+using DealLedger.Domain.Audit;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections;
 using DealLedger.Projections.Deals;
@@ -115,25 +116,17 @@ public static class Revisions
             () => Task.FromResult(Results.Json(new { revisions = rows, basis })));
     }
 
-    public static IReadOnlyList<RevisionRow> ForDealTerm(DealSummary deal, DealTerm term, IReadOnlyDictionary<string, string?> recorders)
-    {
-        var rows = new List<RevisionRow>();
-        TermValue? previous = null;
-        foreach (var report in term.Reports.OrderBy(r => r.Source.ReportedOn))
-        {
-            var status = deal.Statuses.GetValueOrDefault(report.Source.FactId);
-            var value = report.Value;
-            rows.Add(Row(deal.Id, term.Term, report.Source, status, report.Source.FactId == term.Source?.FactId, value.Money,
-                value.Quantity, value.Unit, value.Precision, value.Period, value.Text,
-                report.Change is null || Repeats.IsChange(report.Change) ? Compare(previous, value) : null, recorders, report.Change));
-            if (status is null || status.State == FactStatus.Live)
+    public static IReadOnlyList<RevisionRow> ForDealTerm(DealSummary deal, DealTerm term, IReadOnlyDictionary<string, string?> recorders) =>
+        RevisionChain.Of(term.Reports, r => r.Source.ReportedOn, r => Figure.Of(r.Value.Money, r.Value.Quantity, r.Value.Unit),
+                r => CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId), r => r.Change)
+            .Select(revision =>
             {
-                previous = value;
-            }
-        }
-
-        return rows;
-    }
+                var (report, change) = revision;
+                var value = report.Value;
+                return Row(deal.Id, term.Term, report.Source, deal.Statuses.GetValueOrDefault(report.Source.FactId), report.Source.FactId == term.Source?.FactId,
+                    value.Money, value.Quantity, value.Unit, value.Precision, value.Period, value.Text, change, recorders, report.Change);
+            })
+            .ToList();
 
     public static IReadOnlyList<RevisionRow> ForEstimate(EstimateHistory history, IReadOnlyDictionary<string, string?> recorders) =>
         history.Revisions.Select(r => Row(history.Id, history.Metric!, r.Source, history.Statuses.GetValueOrDefault(r.Source.FactId),
@@ -158,20 +151,6 @@ public static class Revisions
         { Period: { } period } => period.Text,
         _ => value.Text ?? "",
     };
-
-    private static Change? Compare(TermValue? previous, TermValue current)
-    {
-        (decimal?, string?) Number(TermValue? v) => v switch
-        {
-            { Money.Amount: { } amount } => (amount, v.Money!.Currency),
-            { Quantity: { } quantity } => (quantity, v.Unit),
-            _ => (null, null),
-        };
-
-        var (before, beforeUnit) = Number(previous);
-        var (after, afterUnit) = Number(current);
-        return before is null || after is null || beforeUnit != afterUnit ? null : Figures.Between(before.Value, after.Value);
-    }
 
     private static RevisionRow Row(string subject, string term, FactRef source, FactStatus? status, bool current, Money? money,
         decimal? quantity, string? unit, string? precision, Effective? period, string? text, Change? change,

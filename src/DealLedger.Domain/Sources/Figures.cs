@@ -3,6 +3,14 @@ namespace DealLedger.Domain.Sources;
 /// <summary>The change from one figure to the next. A null member is not computable; <see cref="NotComputable"/> says why.</summary>
 public sealed record Change(decimal? Delta, decimal? Ratio, string? NotComputable);
 
+/// <summary>A reported number with its unit: an amount in a currency, or a quantity (GW, months).</summary>
+public readonly record struct Figure(decimal Amount, string? Unit)
+{
+    /// <summary>A value's number: its amount when disclosed, else its quantity; null when it has neither.</summary>
+    public static Figure? Of(Money? money, decimal? quantity, string? unit) =>
+        money?.Amount is { } amount ? new Figure(amount, money.Currency) : quantity is { } q ? new Figure(q, unit) : null;
+}
+
 /// <summary>A sum of figures, or why it cannot be given (null <see cref="Amount"/>).</summary>
 public sealed record Total(decimal? Amount, string? NotComputable);
 
@@ -34,6 +42,10 @@ public static class Figures
 
         return new Change(delta, ratio, why);
     }
+
+    /// <summary>The change between two figures, or null when either is missing or their units differ.</summary>
+    public static Change? Compare(Figure? before, Figure? after) =>
+        before is { } b && after is { } a && b.Unit == a.Unit ? Between(b.Amount, a.Amount) : null;
 
     public static Total Sum(IEnumerable<decimal> amounts)
     {
