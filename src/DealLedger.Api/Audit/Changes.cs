@@ -37,82 +37,17 @@ public sealed partial record ChangeRow(
 /// What became known between two reported dates: new terms, revised values with before and after, status
 /// changes, new deals and estimates, corroborations, disputes, corrections and retractions.
 /// </summary>
+/// <summary>A changes request, parsed: the window of reported dates, the basis it is read on, the export format.</summary>
+public sealed record ChangesRequest(ReportedWindow Window, TemporalQuery Query, Export.Format Format);
+
 public static class Changes
 {
-    [WolverineGet("/deals/{slug}/changes", OperationId = "GetDealChanges")]
-    [Tags("Audit")]
-    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static Task<IResult> Deal(string slug, string? from, string? to, string? recordedAsOf, string? position, string? format,
-        HttpContext context, IQuerySession session, CancellationToken ct) =>
-        OneAsync(slug, "deal", from, to, recordedAsOf, position, format, context, session, ct);
-
-    [WolverineGet("/estimates/{slug}/changes", OperationId = "GetEstimateChanges")]
-    [Tags("Audit")]
-    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static Task<IResult> Estimate(string slug, string? from, string? to, string? recordedAsOf, string? position, string? format,
-        HttpContext context, IQuerySession session, CancellationToken ct) =>
-        OneAsync(slug, "estimate", from, to, recordedAsOf, position, format, context, session, ct);
-
-    /// <summary>Changes across the whole ledger in the window (subjects found through the timeline, so it trails writes by a moment).</summary>
-    [WolverineGet("/changes", OperationId = "GetChanges")]
-    [Tags("Audit")]
-    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> All(string? from, string? to, string? recordedAsOf, string? position, string? format,
-        HttpContext context, ServingReads reads, CancellationToken ct)
-    {
-        var session = reads.Session;
-        var (window, problem) = Window(from, to, recordedAsOf, position, context, format);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var (start, end, query, exportFormat) = window!.Value;
-        var subjects = await session.Query<TimelineEntry>()
-            .Where(t => t.ReportedOn >= start && t.ReportedOn <= end)
-            .Select(t => t.Subject).Distinct().ToListAsync(ct);
-        var rows = new List<ChangeRow>();
-        foreach (var subject in subjects.Order(StringComparer.Ordinal))
-        {
-            var (events, _, _) = await TemporalReads.StreamAsync(session, subject, query, ct);
-            rows.AddRange(Between(subject, events, start, end));
-        }
-
-        var basis = query.BasisAt(query.Position ?? await TemporalReads.ProgressOfAsync(session, "Timeline", ct));
-        var ordered = rows.OrderBy(r => r.ReportedOn).ThenBy(r => r.Subject, StringComparer.Ordinal).ToList();
-        return await Export.RowsAsync(context, exportFormat, Export.Stream(ordered), $"changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
-            () => Task.FromResult(Results.Json(new { changes = ordered, basis })));
-    }
-
-    private static async Task<IResult> OneAsync(string slug, string kind, string? from, string? to, string? recordedAsOf, string? position,
-        string? format, HttpContext context, IQuerySession session, CancellationToken ct)
-    {
-        var (window, problem) = Window(from, to, recordedAsOf, position, context, format);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var (start, end, query, exportFormat) = window!.Value;
-        var (events, basis, exists) = await TemporalReads.StreamAsync(session, slug, query, ct);
-        var isKind = events.Select(e => e.Data).OfType<IFact>().Any(f => FactTypes.Of(f).Stream?.ToString().ToLowerInvariant() == kind);
-        if (!exists || !isKind)
-        {
-            return Problems.NotFound(kind, slug);
-        }
-
-        var rows = Between(slug, events, start, end);
-        return await Export.RowsAsync(context, exportFormat, Export.Stream(rows), $"{slug}-changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
-            () => Task.FromResult(Results.Json(new { changes = rows, basis })));
-    }
-
-    private static ((DateOnly Start, DateOnly End, TemporalQuery Query, Export.Format Format)?, IResult?) Window(string? from, string? to,
-        string? recordedAsOf, string? position, HttpContext context, string? format)
+    /// <summary>
+    /// Parses the window (<c>from</c>, <c>to</c>), the basis (<c>recordedAsOf</c>, <c>position</c>) and the format; a
+    /// malformed value or a window that ends before it starts is the answer (400).
+    /// </summary>
+    public static (ChangesRequest?, IResult?) Load(string? from, string? to, string? recordedAsOf, string? position, string? format,
+        HttpContext context)
     {
         var (query, problem) = TemporalQuery.Parse(null, recordedAsOf, null, position);
         var start = Problems.Date(from, "from", ref problem) ?? DateOnly.MinValue;
@@ -124,16 +59,71 @@ public static class Changes
             problem = Problems.BadQuery("to", "must not be before 'from'");
         }
 
-        return problem is null ? ((start, end, query!, exportFormat), null) : (null, problem);
+        return problem is null ? (new ChangesRequest(new ReportedWindow(start, end), query!, exportFormat), null) : (null, problem);
+    }
+
+    [WolverineGet("/deals/{slug}/changes", OperationId = "GetDealChanges")]
+    [Tags("Audit")]
+    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static Task<IResult> Deal(string slug, [NotBody] ChangesRequest request, HttpContext context, IQuerySession session, CancellationToken ct) =>
+        OneAsync(slug, StreamKind.Deal, request, context, session, ct);
+
+    [WolverineGet("/estimates/{slug}/changes", OperationId = "GetEstimateChanges")]
+    [Tags("Audit")]
+    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static Task<IResult> Estimate(string slug, [NotBody] ChangesRequest request, HttpContext context, IQuerySession session, CancellationToken ct) =>
+        OneAsync(slug, StreamKind.Estimate, request, context, session, ct);
+
+    /// <summary>Changes across the whole ledger in the window (subjects found through the timeline, so it trails writes by a moment).</summary>
+    [WolverineGet("/changes", OperationId = "GetChanges")]
+    [Tags("Audit")]
+    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public static async Task<IResult> All([NotBody] ChangesRequest request, HttpContext context, ServingReads reads, CancellationToken ct)
+    {
+        var session = reads.Session;
+        var ((start, end), query, format) = request;
+        var subjects = await session.Query<TimelineEntry>()
+            .Where(t => t.ReportedOn >= start && t.ReportedOn <= end)
+            .Select(t => t.Subject).Distinct().ToListAsync(ct);
+        var rows = new List<ChangeRow>();
+        foreach (var subject in subjects.Order(StringComparer.Ordinal))
+        {
+            var (events, _, _) = await TemporalReads.StreamAsync(session, subject, query, ct);
+            rows.AddRange(Between(subject, events, request.Window));
+        }
+
+        var basis = query.BasisAt(query.Position ?? await TemporalReads.ProgressOfAsync(session, "Timeline", ct));
+        var ordered = rows.OrderBy(r => r.ReportedOn).ThenBy(r => r.Subject, StringComparer.Ordinal).ToList();
+        return await Export.RowsAsync(context, format, Export.Stream(ordered), $"changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
+            () => Task.FromResult(Results.Json(new { changes = ordered, basis })));
+    }
+
+    private static async Task<IResult> OneAsync(string slug, StreamKind kind, ChangesRequest request, HttpContext context, IQuerySession session,
+        CancellationToken ct)
+    {
+        var ((start, end), query, format) = request;
+        var (events, basis, exists) = await TemporalReads.StreamAsync(session, slug, query, ct);
+        if (!exists || ChangeDetection.KindOf(events.Select(e => (IFact)e.Data)) != kind)
+        {
+            return Problems.NotFound(kind == StreamKind.Deal ? "deal" : "estimate", slug);
+        }
+
+        var rows = Between(slug, events, request.Window);
+        return await Export.RowsAsync(context, format, Export.Stream(rows), $"{slug}-changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
+            () => Task.FromResult(Results.Json(new { changes = rows, basis })));
     }
 
     /// <summary>
-    /// The subject as known just before <paramref name="start"/> against the subject as known on <paramref name="end"/>
-    /// (each folded by its read model), and the facts reported in between, as rows (<see cref="ChangeDetection"/>).
+    /// The subject as known just before the window against the subject as known at its end (each folded by its read
+    /// model), and the facts reported within it, as rows (<see cref="ChangeDetection"/>).
     /// </summary>
-    public static List<ChangeRow> Between(string subject, IReadOnlyList<IEvent> events, DateOnly start, DateOnly end)
+    public static List<ChangeRow> Between(string subject, IReadOnlyList<IEvent> events, ReportedWindow window)
     {
-        var window = new ReportedWindow(start, end);
         var facts = events.Select(e => (IFact)e.Data).ToList();
         var byId = facts.ToDictionary(f => f.Fact.FactId);
         var before = events.Where(e => window.IsBefore((IFact)e.Data)).ToList();

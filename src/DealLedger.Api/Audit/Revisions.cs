@@ -53,25 +53,30 @@ public sealed partial record RevisionRow(
     string? DisputedBy,
     string? Change);
 
+/// <summary>A revisions request, parsed: the basis it is read on and the export format.</summary>
+public sealed record RevisionsRequest(TemporalQuery Query, Export.Format Format);
+
 public static class Revisions
 {
+    /// <summary>Parses the basis (<c>asOf</c>, <c>recordedAsOf</c>, <c>effectiveAt</c>, <c>position</c>) and the format; a malformed value is the answer (400).</summary>
+    public static (RevisionsRequest?, IResult?) Load(string? asOf, string? recordedAsOf, string? effectiveAt, string? position, string? format,
+        HttpContext context)
+    {
+        var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
+        var (exportFormat, formatProblem) = Export.Negotiate(context, format);
+        return (problem ?? formatProblem) is { } bad ? (null, bad) : (new RevisionsRequest(query!, exportFormat), null);
+    }
+
     /// <summary>Every revision of one term of a deal (total-value, first-year-value, duration, start, capacity, status, exclusivity...).</summary>
     [WolverineGet("/deals/{slug}/terms/{term}/revisions", OperationId = "GetDealTermRevisions")]
     [Tags("Audit")]
     [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> DealTerm(string slug, string term, string? asOf, string? recordedAsOf, string? effectiveAt,
-        string? position, string? format, HttpContext context, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> DealTerm(string slug, string term, [NotBody] RevisionsRequest request, HttpContext context, IQuerySession session,
+        CancellationToken ct)
     {
-        var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
-        var (exportFormat, formatProblem) = Export.Negotiate(context, format);
-        if ((problem ?? formatProblem) is { } bad)
-        {
-            return bad;
-        }
-
-        var (events, basis, exists) = await TemporalReads.StreamAsync(session, slug, query!, ct);
+        var (events, basis, exists) = await TemporalReads.StreamAsync(session, slug, request.Query, ct);
         var deal = TemporalReads.FoldDeal(slug, events);
         if (!exists || deal?.Kind is null && deal?.Terms.Count is null or 0)
         {
@@ -85,7 +90,7 @@ public static class Revisions
         }
 
         var rows = ForDealTerm(deal, dealTerm, Recorders(events, context));
-        return await Export.RowsAsync(context, exportFormat, Export.Stream(rows), $"{slug}-{term}-revisions",
+        return await Export.RowsAsync(context, request.Format, Export.Stream(rows), $"{slug}-{term}-revisions",
             () => Task.FromResult(Results.Json(new { revisions = rows, basis })));
     }
 
@@ -95,24 +100,17 @@ public static class Revisions
     [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Estimate(string slug, string? asOf, string? recordedAsOf, string? effectiveAt,
-        string? position, string? format, HttpContext context, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Estimate(string slug, [NotBody] RevisionsRequest request, HttpContext context, IQuerySession session,
+        CancellationToken ct)
     {
-        var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
-        var (exportFormat, formatProblem) = Export.Negotiate(context, format);
-        if ((problem ?? formatProblem) is { } bad)
-        {
-            return bad;
-        }
-
-        var (events, basis, _) = await TemporalReads.StreamAsync(session, slug, query!, ct);
+        var (events, basis, _) = await TemporalReads.StreamAsync(session, slug, request.Query, ct);
         if (TemporalReads.FoldEstimate(slug, events) is not { } history)
         {
             return Problems.NotFound("estimate", slug);
         }
 
         var rows = ForEstimate(history, Recorders(events, context));
-        return await Export.RowsAsync(context, exportFormat, Export.Stream(rows), $"{slug}-revisions",
+        return await Export.RowsAsync(context, request.Format, Export.Stream(rows), $"{slug}-revisions",
             () => Task.FromResult(Results.Json(new { revisions = rows, basis })));
     }
 
