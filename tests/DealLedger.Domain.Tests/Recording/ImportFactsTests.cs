@@ -128,4 +128,17 @@ public class ImportFactsTests
         Assert.Equal(max - 1, line.Line);
         Assert.Equal("data.party", Assert.Single(line.Errors).Field);
     }
+
+    [Fact]
+    public void a_fact_may_refer_to_a_party_that_an_earlier_line_joined_to_the_deal_and_to_no_other()
+    {
+        var paid = Testing.Envelopes.Parse(Testing.Envelopes.Envelope("v1", "deal.value-reported", Deal, "2025-02-06",
+            new { term = "total", value = new { amount = 1m, currency = "USD" }, payer = "softbank", payee = "openai" }));
+
+        var refused = Refused(When(Holding(DealReported()), paid));
+        var accepted = When(Holding(DealReported()), PartyJoined("j1", "softbank"), paid);
+
+        Assert.Equal("data.payer", Assert.Single(Assert.Single(refused).Errors).Field);
+        Assert.IsType<ImportDecision.Append>(accepted);
+    }
 }
