@@ -154,7 +154,8 @@ public static class Changes
             case StreamKind.Estimate:
                 var earlier = TemporalReads.FoldEstimate(subject, before)?.Current;
                 var estimate = TemporalReads.FoldEstimate(subject, after);
-                if (ChangeDetection.OfEstimate(earlier?.Source.FactId, estimate?.Current?.Source.FactId) is { } revision)
+                if (ChangeDetection.OfEstimate(earlier?.Source.FactId, estimate?.Current?.Source.FactId,
+                        earlier is not null && estimate?.Current is { } latest && latest.Value == earlier.Value) is { } revision)
                 {
                     var current = estimate!.Current!;
                     rows.Add(Row(subject, revision, estimate.Metric, earlier is null ? null : TimelineProjection.Format(earlier.Value),

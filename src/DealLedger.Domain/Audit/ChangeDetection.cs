@@ -37,10 +37,13 @@ public static class ChangeDetection
 
     /// <summary>
     /// How an estimate changed, by the facts its current value came from before the window and at its end: another
-    /// fact is a revision (even with the same value: a new report is news), none at the end is no change.
+    /// fact with another value is a revision; the same value again (a restatement or a corroboration, see
+    /// <see cref="Sources.Repeats"/>) changes nothing; none at the end is no change.
     /// </summary>
-    public static string? OfEstimate(string? beforeFactId, string? afterFactId) =>
-        afterFactId is null || afterFactId == beforeFactId ? null : beforeFactId is null ? ChangeKinds.NewTerm : ChangeKinds.Revised;
+    public static string? OfEstimate(string? beforeFactId, string? afterFactId, bool sameValue) =>
+        afterFactId is null || afterFactId == beforeFactId || (beforeFactId is not null && sameValue)
+            ? null
+            : beforeFactId is null ? ChangeKinds.NewTerm : ChangeKinds.Revised;
 
     /// <summary>What a fact reported within the window says happened by itself, beyond changing a value; null for a plain report of a value.</summary>
     public static string? OfFact(IFact fact) => fact switch

@@ -32,5 +32,11 @@ public class EstimateRepeatsTests(ApiFixture api) : ApiTest(api)
         Assert.Null((decimal?)chain[2]!["ratio"]);
         Assert.Equal("revision", (string?)estimate["current"]!["change"]);
         Assert.Equal(80_000_000_000m, (decimal)estimate["current"]!["delta"]!);
+
+        // What changed between two dates: the repeats of May changed nothing; September's revision did.
+        var may = (await Api.GetJsonAsync($"/estimates/{Burn}/changes?from=2025-05-01&to=2025-05-31"))["changes"]!.AsArray();
+        Assert.DoesNotContain(may, r => (string?)r!["change"] == "revised");
+        var september = (await Api.GetJsonAsync($"/estimates/{Burn}/changes?from=2025-09-01&to=2025-09-30"))["changes"]!.AsArray();
+        Assert.Contains(september, r => (string?)r!["change"] == "revised");
     }
 }

@@ -72,10 +72,13 @@ public class ChangeDetectionTests
     [Fact]
     public void an_estimate_changes_when_its_current_value_comes_from_another_fact()
     {
-        Assert.Equal(ChangeKinds.NewTerm, ChangeDetection.OfEstimate(null, "e1"));
-        Assert.Equal(ChangeKinds.Revised, ChangeDetection.OfEstimate("e1", "e2"));
-        Assert.Null(ChangeDetection.OfEstimate("e1", "e1"));
-        Assert.Null(ChangeDetection.OfEstimate("e1", null));
+        Assert.Equal(ChangeKinds.NewTerm, ChangeDetection.OfEstimate(null, "e1", sameValue: false));
+        Assert.Equal(ChangeKinds.Revised, ChangeDetection.OfEstimate("e1", "e2", sameValue: false));
+        Assert.Null(ChangeDetection.OfEstimate("e1", "e1", sameValue: true));
+        Assert.Null(ChangeDetection.OfEstimate("e1", null, sameValue: false));
+
+        // The same value reported again, by its publisher or another, is a repeat: nothing changed.
+        Assert.Null(ChangeDetection.OfEstimate("e1", "e2", sameValue: true));
     }
 
     [Fact]
