@@ -158,6 +158,50 @@ public static class EdgeFacts
                 Fact("deal.capacity-reported", deal, new { gigawatts, precision = "up-to" });
                 Fact("deal.milestone-reported", deal, new { milestone = "production", description = note, expected = periods[4] });
                 Fact("deal.status-changed", deal, new { status = "stalled", reason = note }, periods[5], source: 1);
+
+                // What deals really say (issue 10), at the edges of their ranges: flows, shares, stakes, securities with the
+                // most vesting steps, quantities with the longest schedule, rights granted and replaced, a non-binding stage.
+                var payee = parties.Count > 1 ? parties[^1] : party;
+                if (payee != party)
+                {
+                    Fact("deal.value-reported", deal, new JsonObject
+                    {
+                        ["term"] = "tranche", ["part"] = "series-a", ["value"] = values[1].DeepClone(), ["payer"] = party, ["payee"] = payee,
+                        ["consideration"] = "stock",
+                    });
+                    Fact("deal.direction-reported", deal, new { payer = party, payee, note }, source: 1);
+                }
+
+                Fact("deal.share-reported", deal, new JsonObject { ["party"] = payee, ["percent"] = FactLimits.Percent.Max, ["value"] = values[0].DeepClone() });
+                Fact("deal.share-reported", deal, new JsonObject { ["party"] = party, ["percent"] = FactLimits.Percent.Min }, source: 1);
+                Fact("deal.stake-reported", deal, new JsonObject
+                {
+                    ["holder"] = party, ["company"] = payee, ["percent"] = FactLimits.Percent.Max, ["precision"] = "at-least",
+                    ["dilution"] = "fully-diluted", ["value"] = values[2].DeepClone(),
+                });
+                var steps = (int)FactLimits.ScheduleSteps.Max;
+                Fact("deal.securities-reported", deal, new JsonObject
+                {
+                    ["instrument"] = "warrant", ["count"] = FactLimits.SecurityCount.Max, ["precision"] = "up-to", ["issuer"] = payee, ["holder"] = party,
+                    ["exercisePrice"] = values[3].DeepClone(), ["expires"] = periods[4],
+                    ["vesting"] = new JsonArray([.. Enumerable.Range(0, steps).Select(i => (JsonNode)new JsonObject
+                    {
+                        ["milestone"] = note, ["count"] = FactLimits.SecurityCount.Max, ["expected"] = periods[i % periods.Length],
+                    })]),
+                });
+                Fact("deal.quantity-reported", deal, new JsonObject
+                {
+                    ["unit"] = "GW", ["quantity"] = FactLimits.Quantity.Max, ["precision"] = "about", ["note"] = note,
+                    ["schedule"] = new JsonArray([.. Enumerable.Range(0, steps).Select(i => (JsonNode)new JsonObject
+                    {
+                        ["period"] = periods[i % periods.Length], ["quantity"] = i % 2 == 0 ? FactLimits.Quantity.Max : FactLimits.Quantity.Min,
+                    })]),
+                });
+                Fact("deal.right-granted", deal, new { right = "right-of-first-refusal", grantor = party, grantee = payee, scope = note, period = periods[3] });
+                Fact("deal.right-lifted", deal, new { right = "right-of-first-refusal", grantor = party, grantee = payee, replacedBy = note, reason = note },
+                    source: 1);
+                Fact("deal.status-changed", deal, new { status = "letter-of-intent" }, source: 2);
+
                 Fact("fact.corroborated", deal, new { factId = (string)firstValue["factId"]! }, source: 1);
                 Fact("fact.disputed", deal, new { factId = (string)firstValue["factId"]!, reason = note }, source: 2);
 
