@@ -2,6 +2,7 @@ using DealLedger.Domain.Commitments;
 using DealLedger.Domain.Exposure;
 using DealLedger.Domain.Sources;
 using DealLedger.Projections.Deals;
+using DealLedger.Projections.Parties;
 using JasperFx.Events;
 using JasperFx.Events.Aggregation;
 using JasperFx.Events.Daemon;
@@ -32,9 +33,17 @@ public sealed class CommitmentsByYear
 public sealed record YearCommitment(string Counterparty, int Year, string Currency, decimal? Amount, decimal? Low, decimal? High, string Precision,
     IReadOnlyList<string> Deals, IReadOnlyList<string> Because, string? NotComputable = null);
 
-/// <summary>One deal's schedule: its headline total, each year's part and which term placed it, and the facts behind it.</summary>
-public sealed record DealCommitment(string Deal, IReadOnlyList<string> Counterparties, Money Total, int StartYear,
-    IReadOnlyList<ScheduledYear> Schedule, IReadOnlyList<string> Facts);
+/// <summary>
+/// One deal's schedule for the buyer: the deal's headline total, the buyer's part of it (<see cref="Attribution"/>: the
+/// whole when it is the only payer, else its reported share), each year's part of that and which term placed it, whom
+/// it is paid to (each counterparty's fraction; several counterparties whose split is not disclosed are one entry named
+/// "a+b"), and the facts behind it.
+/// </summary>
+public sealed record DealCommitment(string Deal, IReadOnlyList<CommitmentCounterparty> Counterparties, Money Total, Money Share, string Attribution,
+    int StartYear, IReadOnlyList<ScheduledYear> Schedule, IReadOnlyList<string> Facts);
+
+/// <summary>A counterparty of a commitment and the fraction of the buyer's part it is paid.</summary>
+public sealed record CommitmentCounterparty(string Counterparty, decimal Fraction);
 
 /// <summary>A deal of the buyer that cannot be placed over years, and why (no value, no start, no duration...).</summary>
 public sealed record UnscheduledDeal(string Deal, string Reason, IReadOnlyList<string> Facts);
@@ -84,21 +93,70 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
             }
 
             var schedule = Schedule.Of(TermsOf(deal));
-            if (schedule.Unscheduled is { } reason)
+            var flow = PartyFlows.Of(commitments.Id, DealPositions.Of(deal));
+            var why = schedule.Unscheduled ?? flow switch
             {
-                commitments.Unscheduled.Add(new UnscheduledDeal(deal.Id, reason, schedule.Because));
+                null or { Value: null } => NoFlow,
+                { Direction: Flow.In } => PaidNotPaying,
+                { Direction: Flow.NotReported } => DirectionNotReported,
+                { Attribution: Flow.ShareNotDisclosed } or { Value.Amount: null } => ShareNotDisclosed,
+                _ => null,
+            };
+            if (why is not null)
+            {
+                commitments.Unscheduled.Add(new UnscheduledDeal(deal.Id, why, [.. schedule.Because, .. flow?.Because ?? []]));
                 continue;
             }
 
-            var counterparties = deal.Parties.Where(p => p.Party != commitments.Id).Select(p => p.Party).Distinct().Order(StringComparer.Ordinal).ToList();
             var total = deal.Terms[DealTerms.ForValue("total")].Value!.Money!;
-            commitments.Deals.Add(new DealCommitment(deal.Id, counterparties, total, schedule.StartYear!.Value, schedule.Years, schedule.Because));
+            var fraction = flow!.Attribution == Flow.WholeValue || total.Amount is not > 0 ? 1m : flow.Value!.Amount!.Value / total.Amount.Value;
+            var years = schedule.Years.Select(y => y with { Amount = Scale(y.Amount, fraction) }).ToList();
+            commitments.Deals.Add(new DealCommitment(deal.Id, CounterpartiesOf(flow), total, flow.Value!, flow.Attribution, schedule.StartYear!.Value,
+                years, [.. schedule.Because.Concat(flow.Because).Distinct()]));
         }
 
         commitments.Deals.Sort((a, b) => string.CompareOrdinal(a.Deal, b.Deal));
         commitments.Unscheduled.Sort((a, b) => string.CompareOrdinal(a.Deal, b.Deal));
         commitments.Years = Sum(commitments.Deals);
     }
+
+    public const string NoFlow = "no money flow of the buyer's in this deal";
+    public const string PaidNotPaying = "the buyer is paid in this deal, it does not pay";
+    public const string DirectionNotReported = "who pays whom is not reported";
+    public const string ShareNotDisclosed = "the buyer's share is not disclosed";
+
+    /// <summary>
+    /// Whom the buyer pays: one counterparty takes it all; several take their reported parts, and what is left, or all
+    /// of it when no part is reported, goes to one entry naming them together ("amd+nvidia").
+    /// </summary>
+    private static List<CommitmentCounterparty> CounterpartiesOf(Flow flow)
+    {
+        var parts = flow.Counterparties;
+        if (parts.Count <= 1)
+        {
+            return [new CommitmentCounterparty(parts.Count == 1 ? parts[0].Party : "(none)", 1m)];
+        }
+
+        var mine = flow.Value!.Amount!.Value;
+        var known = mine <= 0 ? [] : parts.Where(p => p.Attribution == Flow.Share && p.Value?.Amount is not null)
+            .Select(p => new CommitmentCounterparty(p.Party, Math.Min(1m, p.Value!.Amount!.Value / mine))).ToList();
+        var rest = 1m - known.Sum(k => k.Fraction);
+        var unknown = parts.Where(p => known.All(k => k.Counterparty != p.Party)).Select(p => p.Party).ToList();
+        if (rest > 0 && unknown.Count > 0)
+        {
+            known.Add(new CommitmentCounterparty(string.Join("+", unknown), rest));
+        }
+
+        return known;
+    }
+
+    private static Money Scale(Money money, decimal fraction) => fraction == 1m
+        ? money
+        : money with
+        {
+            Amount = money.Amount is { } amount ? decimal.Round(amount * fraction, 2) : null,
+            Max = money.Max is { } max ? decimal.Round(max * fraction, 2) : null,
+        };
 
     /// <summary>The schedule terms of a deal: the current live value of each, from its summary.</summary>
     public static ScheduleTerms TermsOf(DealSummary deal)
@@ -115,7 +173,8 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
 
     /// <summary>Each counterparty's part per year and currency, summed under the precision rule.</summary>
     private static List<YearCommitment> Sum(IEnumerable<DealCommitment> deals) =>
-        deals.SelectMany(d => d.Schedule.SelectMany(y => d.Counterparties.DefaultIfEmpty("(none)").Select(c => (Counterparty: c, Deal: d, Year: y))))
+        deals.SelectMany(d => d.Schedule.SelectMany(y => d.Counterparties.Select(c =>
+                (Counterparty: c.Counterparty, Deal: d, Year: y with { Amount = Scale(y.Amount, c.Fraction) }))))
             .GroupBy(x => (x.Counterparty, x.Year.Year, x.Year.Amount.Currency))
             .OrderBy(g => g.Key.Counterparty, StringComparer.Ordinal).ThenBy(g => g.Key.Year).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
             .Select(g =>

@@ -90,18 +90,23 @@ public sealed record TermValue(Money? Money, decimal? Quantity, string? Unit, st
 {
     /// <summary>
     /// The same value, whatever note came with it: for money, shares and stakes, the same amount, currency,
-    /// precision, percent and dilution; for a direction, the same payer and payee; for quantities and securities,
+    /// precision, percent and dilution, and no contrary payer, payee or consideration; for a direction, the same payer and payee; for quantities and securities,
     /// the same number, unit, precision, schedule and terms of the securities; for states, the same state, period
     /// and right.
     /// </summary>
     public bool SameAs(TermValue? other) => other is not null && (Money is not null || Percent is not null
-        ? Money == other.Money && Percent == other.Percent && Precision == other.Precision && Stake == other.Stake
+        ? Money == other.Money && Percent == other.Percent && Precision == other.Precision && Stake == other.Stake && SameFlow(other)
         : Payer is not null
             ? Payer == other.Payer && Payee == other.Payee
             : Quantity is not null
                 ? Quantity == other.Quantity && Unit == other.Unit && Precision == other.Precision && Period == other.Period
                     && SameSchedule(Schedule, other.Schedule) && SecuritiesDetails.Same(Securities, other.Securities)
                 : this with { Right = Right?.WithoutReason() } == other with { Right = other.Right?.WithoutReason() });
+
+    /// <summary>A figure that states who pays whom, or what is paid, differs from one that states otherwise; one that does not say agrees.</summary>
+    private bool SameFlow(TermValue other) =>
+        (Payer is null || other.Payer is null || (Payer == other.Payer && Payee == other.Payee))
+        && (Consideration is null || other.Consideration is null || Consideration == other.Consideration);
 
     private static bool SameSchedule(IReadOnlyList<ScheduledQuantity>? a, IReadOnlyList<ScheduledQuantity>? b) =>
         (a ?? []).SequenceEqual(b ?? []);

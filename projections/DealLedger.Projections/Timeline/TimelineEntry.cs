@@ -103,5 +103,5 @@ public sealed partial class TimelineProjection : EventProjection
 
     private static string Steps(int count) => count == 1 ? "1 step" : $"{count} steps";
 
-    private static string Number(decimal number) => number.ToString("#,0.###", CultureInfo.InvariantCulture);
+    private static string Number(decimal number) => number.ToString("#,0.####", CultureInfo.InvariantCulture);
 }

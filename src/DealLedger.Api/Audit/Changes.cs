@@ -155,7 +155,7 @@ public static class Changes
                 var earlier = TemporalReads.FoldEstimate(subject, before)?.Current;
                 var estimate = TemporalReads.FoldEstimate(subject, after);
                 if (ChangeDetection.OfEstimate(earlier?.Source.FactId, estimate?.Current?.Source.FactId,
-                        earlier is not null && estimate?.Current is { } latest && latest.Value == earlier.Value) is { } revision)
+                        estimate?.Current?.Change is { } kind && !Repeats.IsChange(kind)) is { } revision)
                 {
                     var current = estimate!.Current!;
                     rows.Add(Row(subject, revision, estimate.Metric, earlier is null ? null : TimelineProjection.Format(earlier.Value),

@@ -52,7 +52,7 @@ public static class Schedule
         {
             return Place(terms);
         }
-        catch (OverflowException)
+        catch (ArithmeticException)
         {
             return Unscheduled(TooLarge, [.. new[] { terms.Total?.FactId, terms.Start?.FactId }.OfType<string>()]);
         }
@@ -82,8 +82,17 @@ public static class Schedule
             return Unscheduled(TooLong, because);
         }
 
-        var annual = terms.Annual?.Value is { Amount: > 0 } a && a.Currency == total.Value.Currency ? a : null;
-        var firstYear = terms.FirstYear?.Value is { Amount: { } f } fy && fy.Currency == total.Value.Currency && f <= amount ? fy : null;
+        // A first-year or annual value places years only when it is a figure (exact or about) in the total's currency;
+        // a bound (up to, at least, a range) says too little to place a year, and the total is spread evenly.
+        var annual = terms.Annual?.Value is { Amount: > 0, Precision: Money.Exact or Money.About } a && a.Currency == total.Value.Currency ? a : null;
+        var firstYear = terms.FirstYear?.Value is { Amount: not null, Precision: Money.Exact or Money.About } fy && fy.Currency == total.Value.Currency
+            ? fy
+            : null;
+        if (firstYear?.Amount > amount)
+        {
+            return Unscheduled(Inconsistent, because);
+        }
+
         int years;
         if (terms.Duration is { } duration)
         {
@@ -91,7 +100,7 @@ public static class Schedule
         }
         else if (annual is not null)
         {
-            years = (int)Math.Min(FactLimits.DurationMonths.Max / 12, Math.Ceiling(amount / annual.Amount!.Value));
+            years = (int)Math.Max(1, Math.Min(FactLimits.DurationMonths.Max / 12, Math.Ceiling(amount / annual.Amount!.Value)));
         }
         else
         {
@@ -136,7 +145,8 @@ public static class Schedule
     /// <summary>Even yearly shares; the last year takes the rounding remainder so the shares add up to the amount.</summary>
     private static IEnumerable<ScheduledYear> Even(Money total, decimal amount, int firstYear, int years, bool approximate, string basis)
     {
-        var share = decimal.Round(amount / years, 2);
+        // Rounded toward zero, so the last year's remainder is never negative.
+        var share = decimal.Round(amount / years, 2, MidpointRounding.ToZero);
         for (var i = 0; i < years; i++)
         {
             var value = i == years - 1 ? amount - (share * (years - 1)) : share;
@@ -151,7 +161,7 @@ public static class Schedule
     private static Money Shaped(Money total, decimal amount, bool approximate)
     {
         var precision = total.Precision == Money.Exact && approximate ? Money.About : total.Precision;
-        decimal? max = total is { Precision: Money.Range, Max: { } whole, Amount: > 0 } ? decimal.Round(whole * amount / total.Amount.Value, 2) : null;
+        decimal? max = total is { Precision: Money.Range, Max: { } whole, Amount: > 0 } ? decimal.Round(amount / total.Amount.Value * whole, 2) : null;
         return new Money(amount, total.Currency, precision, max);
     }
 }

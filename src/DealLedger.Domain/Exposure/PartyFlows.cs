@@ -42,7 +42,12 @@ public static class PartyFlows
                 false, Because(basis, own.Because));
         }
 
+        // The flow rests on the whole basis of its direction; each part only on the facts about its two parties (and the
+        // figure and the statement of direction), so a deal's many parties do not copy every role fact into every part.
+        List<string> partBasis = [.. basis, .. direction.Stated ? direction.Because.Take(1) : [], .. direction.IntoVenture ? new[] { deal.KindFact } .OfType<string>() : []];
         basis.AddRange(direction.Because);
+        List<string> PartBasis(string other) =>
+            [.. partBasis, .. deal.Parties.Where(r => (r.Party == party || r.Party == other) && r.FactId is not null).Select(r => r.FactId!)];
         string side;
         IReadOnlyList<string> mine;
         IReadOnlyList<string> theirs;
@@ -63,13 +68,13 @@ public static class PartyFlows
         var alone = mine.Count == 1 && !direction.IntoVenture;
         var part = alone ? Whole(whole) : ShareOf(party, deal, whole);
         List<FlowPart> counterparties = direction.IntoVenture
-            ? [Part(deal.Deal, true, part, basis)]
+            ? [Part(deal.Deal, true, part, PartBasis(party))]
             : theirs.Select(other => (alone, theirs.Count == 1) switch
             {
-                (true, true) => Part(other, false, part, basis),
-                (true, false) => Part(other, false, ShareOf(other, deal, whole), basis),
-                (false, true) => Part(other, false, part, basis),
-                (false, false) => Part(other, false, NotDisclosed(whole), basis),
+                (true, true) => Part(other, false, part, PartBasis(other)),
+                (true, false) => Part(other, false, ShareOf(other, deal, whole), PartBasis(other)),
+                (false, true) => Part(other, false, part, PartBasis(other)),
+                (false, false) => Part(other, false, NotDisclosed(whole), PartBasis(other)),
             }).ToList();
         return new Flow(deal.Deal, side, counterparties, direction.Kind, part.Value, whole, part.Attribution, consideration, direction.Stated,
             Because(basis, part.Because));
@@ -99,19 +104,27 @@ public static class PartyFlows
                 g.SelectMany(p => p.Because).Distinct().ToList()))
             .ToList();
 
+    /// <summary>
+    /// The value's own payer and payee, else the deal's stated direction, else the derived one. A stated pair only orients
+    /// the sides: when the roles put the stated payer among several payers (one investor of a round) and the payee among
+    /// the payees, the sides keep all of them, so the stated payer is not credited the whole figure.
+    /// </summary>
     private static Direction? DirectionOf(DealPosition deal)
     {
-        if (deal.Total is { Payer: { } payer, Payee: { } payee } total)
+        var derived = Flows.Derive(deal.Kind, deal.KindFact, deal.Parties);
+        var stated = deal.Total is { Payer: { } payer, Payee: { } payee } total
+            ? Flows.StatedBy(payer, payee, deal.Kind, deal.Parties, total.FactId)
+            : deal.Direction is { } reported
+                ? Flows.StatedBy(reported.Payer, reported.Payee, deal.Kind, deal.Parties, reported.FactId)
+                : null;
+        if (stated is null)
         {
-            return Flows.StatedBy(payer, payee, deal.Kind, deal.Parties, total.FactId);
+            return derived;
         }
 
-        if (deal.Direction is { } stated)
-        {
-            return Flows.StatedBy(stated.Payer, stated.Payee, deal.Kind, deal.Parties, stated.FactId);
-        }
-
-        return Flows.Derive(deal.Kind, deal.KindFact, deal.Parties);
+        return derived is { IntoVenture: false } && derived.Payers.Contains(stated.Payers[0]) && derived.Payees.Contains(stated.Payees[0])
+            ? derived with { Stated = true, Because = [.. stated.Because, .. derived.Because] }
+            : stated;
     }
 
     /// <summary>A part of a figure, how it was attributed, and the share fact it rests on (if any).</summary>
@@ -130,7 +143,7 @@ public static class PartyFlows
     {
         var term = deal.Total?.Term ?? "total";
         var share = deal.Shares.LastOrDefault(s => s.Party == party && s.Term == term);
-        if (share?.Value is { } amount && (whole is null || amount.Currency == whole.Currency))
+        if (share?.Value is { Amount: not null } amount && (whole is null || amount.Currency == whole.Currency))
         {
             return new Attributed(amount, Flow.Share, share.FactId);
         }

@@ -48,6 +48,42 @@ public class CommitmentsTests(ApiFixture api) : ApiTest(api)
         Assert.DoesNotContain(after["years"]!.AsArray(), y => (string?)y!["counterparty"] == "chipco");
     }
 
+    [Fact]
+    public async Task a_buyer_is_committed_to_its_part_only_and_to_the_sellers_it_pays()
+    {
+        // Two buyers of one $100B contract from two vendors; acme's share is 30%, globex's is not reported.
+        var facts = new[]
+        {
+            Envelopes.Deal("shared-reported", "shared-contract", "2025-03-01", "Test Wire", ("acme", "buyer"), ("globex", "buyer"),
+                ("cloudco", "vendor"), ("chipco", "vendor")),
+            Envelopes.Value("shared-total", "shared-contract", "2025-03-01", 100_000_000_000m),
+            Envelopes.Envelope("shared-duration", "deal.duration-reported", "shared-contract", "2025-03-01", new { months = 24 }),
+            Envelopes.Envelope("shared-start", "deal.start-reported", "shared-contract", "2025-03-01", new { start = "2026" }),
+            Envelopes.Envelope("acme-share", "deal.share-reported", "shared-contract", "2025-03-02", new { party = "acme", percent = 30 }),
+            // acme is paid in this one: it sells, though reported as a buyer of a service bundled with it.
+            Envelopes.Deal("resale-reported", "resale", "2025-03-01", "Test Wire", ("acme", "buyer"), ("initech", "vendor")),
+            Envelopes.Envelope("resale-total", "deal.value-reported", "resale", "2025-03-01",
+                new { term = "total", value = new { amount = 5_000_000_000m, currency = "USD" }, payer = "initech", payee = "acme" }),
+            Envelopes.Envelope("resale-duration", "deal.duration-reported", "resale", "2025-03-01", new { months = 12 }),
+            Envelopes.Envelope("resale-start", "deal.start-reported", "resale", "2025-03-01", new { start = "2026" }),
+        };
+        (await Api.ImportAsync(string.Join('\n', facts.Select(f => f.ToJsonString())))).EnsureSuccessStatusCode();
+        await Api.CatchUpAsync();
+
+        var acme = await Api.GetJsonAsync("/commitments/acme");
+        var globex = await Api.GetJsonAsync("/commitments/globex");
+
+        // acme: 30B over 2026-2027, to the two vendors together (their split is not reported), never 100B each.
+        Assert.Equal([15_000_000_000m, 15_000_000_000m], Amounts(acme, "chipco+cloudco"));
+        Assert.DoesNotContain(acme["years"]!.AsArray(), y => (string?)y!["counterparty"] is "globex" or "cloudco" or "chipco");
+        Assert.Equal("share", (string?)acme["deals"]![0]!["attribution"]);
+        var unscheduled = acme["unscheduled"]!.AsArray();
+        Assert.Equal("the buyer is paid in this deal, it does not pay", (string?)unscheduled.Single(u => (string?)u!["deal"] == "resale")!["reason"]);
+        Assert.Equal("the buyer's share is not disclosed",
+            (string?)globex["unscheduled"]!.AsArray().Single(u => (string?)u!["deal"] == "shared-contract")!["reason"]);
+        Assert.Empty(globex["years"]!.AsArray());
+    }
+
     private static IEnumerable<decimal> Amounts(JsonNode answer, string counterparty) =>
         answer["years"]!.AsArray().Where(y => (string?)y!["counterparty"] == counterparty).Select(y => (decimal)y!["amount"]!);
 

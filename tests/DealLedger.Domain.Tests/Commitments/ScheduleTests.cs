@@ -86,6 +86,49 @@ public class ScheduleTests
         Assert.NotNull(schedule.Unscheduled);
     }
 
+    [Fact]
+    public void a_zero_total_with_an_annual_value_and_no_duration_is_one_year_of_zero_not_a_division_by_zero()
+    {
+        var schedule = Schedule.Of(Terms(total: Usd(0), annual: Usd(5), start: "2026"));
+
+        Assert.Null(schedule.Unscheduled);
+        Assert.Equal([(2026, 0m)], schedule.Years.Select(y => (y.Year, y.Amount.Amount!.Value)));
+    }
+
+    [Fact]
+    public void a_first_year_above_the_total_is_not_placed()
+    {
+        Assert.Equal(Schedule.Inconsistent, Schedule.Of(Terms(total: Usd(10), firstYear: Usd(20), months: 24, start: "2026")).Unscheduled);
+    }
+
+    [Fact]
+    public void a_first_year_given_as_a_bound_does_not_place_a_year_and_the_total_is_spread()
+    {
+        var schedule = Schedule.Of(Terms(total: Usd(100), firstYear: Usd(30, Money.UpTo), months: 24, start: "2026"));
+
+        Assert.Equal([50m, 50m], schedule.Years.Select(y => y.Amount.Amount));
+        Assert.All(schedule.Years, y => Assert.Equal("even", y.Basis));
+    }
+
+    [Fact]
+    public void an_even_spread_never_leaves_a_negative_last_year()
+    {
+        var schedule = Schedule.Of(Terms(total: Usd(0.05m), months: 84, start: "2026"));
+
+        Assert.All(schedule.Years, y => Assert.True(y.Amount.Amount >= 0));
+        Assert.Equal(0.05m, schedule.Years.Sum(y => y.Amount.Amount));
+    }
+
+    [Fact]
+    public void a_range_total_at_the_limits_is_spread_without_overflow()
+    {
+        var limit = DealLedger.Domain.Facts.FactLimits.Amount.Max;
+        var schedule = Schedule.Of(Terms(total: new Money(limit / 2, "USD", Money.Range, limit), months: 24, start: "2026"));
+
+        Assert.Null(schedule.Unscheduled);
+        Assert.Equal(limit, schedule.Years.Sum(y => y.Amount.Max));
+    }
+
     private static Money Usd(decimal amount, string precision = Money.Exact) => new(amount, "USD", precision);
 
     private static ScheduleTerms Terms(Money? total = null, Money? firstYear = null, Money? annual = null, int? months = null, string? start = null) =>

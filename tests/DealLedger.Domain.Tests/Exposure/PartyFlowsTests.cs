@@ -243,4 +243,31 @@ public class PartyFlowsTests
             sums.Select(s => (s.Sum.Currency!, s.Kind, s.Sum.Parts)));
         Assert.Equal(310 * B, sums[2].Sum.Amount);
     }
+    [Fact]
+    public void given_a_round_of_three_investors_when_one_is_stated_as_the_payer_then_it_is_not_credited_the_whole_round()
+    {
+        var round = Valued(Deal("round", "funding-round", ("openai", "investee"), ("softbank", "investor"), ("thrive", "investor"), ("msft", "investor")),
+            Usd(40, Money.UpTo), payer: "softbank", payee: "openai");
+
+        var softbank = PartyFlows.Of("softbank", round)!;
+        var openai = PartyFlows.Of("openai", round)!;
+
+        Assert.Equal((Flow.Out, Flow.ShareNotDisclosed, true), (softbank.Direction, softbank.Attribution, softbank.DirectionStated));
+        Assert.Equal((Flow.In, Flow.WholeValue), (openai.Direction, openai.Attribution));
+        Assert.Equal(["msft", "softbank", "thrive"], openai.Counterparties.Select(c => c.Party));
+    }
+
+    [Fact]
+    public void given_many_parties_each_part_rests_on_the_facts_about_its_two_parties_only()
+    {
+        var parties = Enumerable.Range(0, 50).Select(i => new PartyRole($"v{i}", "vendor", $"joined-v{i}"))
+            .Prepend(new PartyRole("buyer", "buyer", "reported")).ToList();
+        var deal = Valued(Deal("big", "cloud-contract"), Usd(10)) with { Parties = parties };
+
+        var flow = PartyFlows.Of("buyer", deal)!;
+
+        Assert.Equal(50, flow.Counterparties.Count);
+        Assert.All(flow.Counterparties, c => Assert.True(c.Because.Count <= 3, string.Join(",", c.Because)));
+        Assert.Contains("joined-v7", flow.Counterparties.Single(c => c.Party == "v7").Because);
+    }
 }

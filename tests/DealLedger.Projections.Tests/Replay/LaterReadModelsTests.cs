@@ -23,8 +23,8 @@ public class LaterReadModelsTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         Assert.All(oracle, y => Assert.Equal("about", y.Precision));
         var deal = Assert.Single(openai.Deals, d => d.Deal == "oracle-openai-cloud-2025");
         Assert.Equal(["first-year", "remainder", "remainder", "remainder", "remainder"], deal.Schedule.Select(y => y.Basis));
-        Assert.Equal(["seed-oracle-contract-value", "seed-oracle-contract-first-year", "seed-oracle-contract-duration", "seed-oracle-contract-start"],
-            deal.Facts);
+        Assert.Equal(["seed-oracle-contract-value", "seed-oracle-contract-first-year", "seed-oracle-contract-duration", "seed-oracle-contract-start",
+            "seed-oracle-contract-reported"], deal.Facts);
         Assert.Equal("total value not disclosed", Assert.Single(openai.Unscheduled, d => d.Deal == "google-openai-cloud-2025").Reason);
 
         // The Broadcom chip deal has a value and a start but no duration: it is not lumped into one year.
