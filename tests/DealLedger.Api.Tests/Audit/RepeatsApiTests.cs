@@ -54,4 +54,32 @@ public class RepeatsApiTests(ApiFixture api) : ApiTest(api)
         var rows = (await Api.GetJsonAsync($"/deals/{Deal}/terms/total-value/revisions"))["revisions"]!.AsArray();
         Assert.Equal(["first", "restatement"], rows.Select(r => (string?)r!["change"]));
     }
+    [Fact]
+    public async Task the_same_amount_paid_the_other_way_is_a_revision_and_one_that_states_no_direction_is_a_repeat()
+    {
+        const string deal = "two-way-deal";
+        (await Api.PostFactAsync(Envelopes.Deal("two-way-reported", deal, "2025-09-10", "WSJ", ("openai", "buyer"), ("oracle", "vendor"))))
+            .EnsureSuccessStatusCode();
+        foreach (var (factId, reportedOn, publisher, payer, payee) in new (string, string, string, string?, string?)[]
+                 {
+                     ("stated", "2025-09-10", "WSJ", "openai", "oracle"), ("silent", "2025-09-11", "Reuters", null, null),
+                     ("reversed", "2025-09-12", "FT", "oracle", "openai"),
+                 })
+        {
+            var data = new JsonObject
+            {
+                ["term"] = "total", ["value"] = new JsonObject { ["amount"] = 300_000_000_000m, ["currency"] = "USD" },
+            };
+            if (payer is not null)
+            {
+                (data["payer"], data["payee"]) = (payer, payee);
+            }
+
+            (await Api.PostFactAsync(Envelopes.Envelope(factId, "deal.value-reported", deal, reportedOn, data, publisher)))
+                .EnsureSuccessStatusCode();
+        }
+
+        var rows = (await Api.GetJsonAsync($"/deals/{deal}/terms/total-value/revisions"))["revisions"]!.AsArray();
+        Assert.Equal(["stated:first", "silent:corroboration", "reversed:revision"], rows.Select(r => $"{(string?)r!["factId"]}:{(string?)r["change"]}"));
+    }
 }
