@@ -47,7 +47,7 @@ public static class Paging
 
         var json = $"{{\"items\":{items},\"next\":{JsonSerializer.Serialize(page.NextCursor)}," +
             $"\"basis\":{JsonSerializer.Serialize(basis, JsonSerializerOptions.Web)}}}";
-        return Results.Text(json, "application/json");
+        return Reads.ReadPosition.Answer(Results.Text(json, "application/json"), basis);
     }
 
     /// <summary>
@@ -78,6 +78,7 @@ public static class Paging
     {
         var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
             .Value.SerializerOptions;
+        Reads.ReadPosition.Set(context, basis.Position);
         return Results.Json(new { items, next, basis }, options);
     }
 

@@ -3,6 +3,7 @@ using DealLedger.Api.Admin;
 using DealLedger.Api.Auth;
 using DealLedger.Api.Hosting;
 using DealLedger.Api.Limits;
+using DealLedger.Api.Reads;
 using DealLedger.Api.Seed;
 using DealLedger.Projections;
 using JasperFx;
@@ -83,6 +84,8 @@ builder.Services.AddSingleton<ReadModelMonitor>();
 builder.Services.AddSingleton<RebuildCoordinator>();
 builder.Services.AddSingleton<ReadModelVersions>();
 builder.Services.AddScoped<ServingReads>();
+builder.Services.AddSingleton<DealLedger.Api.Reads.LedgerNotifications>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<DealLedger.Api.Reads.LedgerNotifications>());
 builder.Services.AddSingleton<DealLedger.Api.Deals.CurrentDeals>();
 builder.Services.AddHostedService<ReadModelVersionsRefresh>();
 builder.Services.AddHostedService<ReadModelWatch>();
@@ -94,11 +97,14 @@ builder.Services.AddOpenApi(options =>
 {
     OpenApiRequestBodies.Add(options);
     OpenApiLimitResponses.Add(options);
+    DealLedger.Api.Reads.OpenApiReadPositions.Add(options);
 });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<SeedLoader>();
 
 var app = builder.Build();
+app.Services.GetRequiredService<IDocumentStore>().Advanced.InitialDataCollection
+    .Add(new ForgetAnswersOnReset(app.Services.GetRequiredService<LedgerNotifications>()));
 
 app.UseSecurityHeaders();
 app.UseExpectedOutcomeLogging();
@@ -115,6 +121,7 @@ app.UseQueryGuard();
 app.UseAuthentication();
 app.UseRequestLimits();
 app.UseAuthorization();
+app.UseReadPositions();
 if (posture.DocsEnabled)
 {
     app.MapOpenApi().AllowAnonymous();

@@ -127,6 +127,8 @@ public static class ReadModelRebuild
                         ("name", model.ShardIdentity(model.Version)), ("position", position));
                 }
 
+                // Documents changed without an append: every node forgets the answers it holds (sent at commit).
+                await ExecuteAsync(connection, transaction, AppendNotifications.DocumentsRewrittenSql(store.Options.Events.DatabaseSchemaName), ct);
                 await transaction.CommitAsync(ct);
                 return;
             }

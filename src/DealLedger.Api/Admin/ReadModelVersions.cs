@@ -240,6 +240,8 @@ public sealed class ReadModelVersions(
         await using (var session = store.LightweightSession())
         {
             session.Store(new ServingVersion { Id = model.Name, Version = model.Version, Since = clock.GetUtcNow(), SwitchedBy = by, Forced = !report.Clean });
+            // Reads now come from other documents: every node forgets the answers it holds (sent at commit).
+            session.QueueSqlCommand(AppendNotifications.DocumentsRewrittenSql(database.Schema));
             await session.SaveChangesAsync(ct);
         }
 

@@ -86,7 +86,8 @@ public static class AuditTrail
 
         // At the end every event up to the high-water mark has been seen (filters included), so the next page starts there.
         var next = atEnd ? Math.Max(after, highWater) : events[size - 1].Sequence;
-        return Results.Ok(new AuditPage(page, next.ToString(CultureInfo.InvariantCulture), atEnd, TemporalQuery.Now.BasisAt(highWater)));
+        var basis = TemporalQuery.Now.BasisAt(highWater);
+        return Reads.ReadPosition.Answer(Results.Ok(new AuditPage(page, next.ToString(CultureInfo.InvariantCulture), atEnd, basis)), basis);
     }
 
     /// <summary>

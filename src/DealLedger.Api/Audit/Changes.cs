@@ -100,7 +100,7 @@ public static class Changes
         var basis = query.BasisAt(query.Position ?? await TemporalReads.ProgressOfAsync(session, "Timeline", ct));
         var ordered = rows.OrderBy(r => r.ReportedOn).ThenBy(r => r.Subject, StringComparer.Ordinal).ToList();
         return await Export.RowsAsync(context, format, Export.Stream(ordered), $"changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
-            () => Task.FromResult(Results.Json(new { changes = ordered, basis })));
+            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new { changes = ordered, basis }), basis)));
     }
 
     private static async Task<IResult> OneAsync(string slug, StreamKind kind, ChangesRequest request, HttpContext context, IQuerySession session,
@@ -115,7 +115,7 @@ public static class Changes
 
         var rows = Between(slug, events, request.Window);
         return await Export.RowsAsync(context, format, Export.Stream(rows), $"{slug}-changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
-            () => Task.FromResult(Results.Json(new { changes = rows, basis })));
+            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new { changes = rows, basis }), basis)));
     }
 
     /// <summary>

@@ -91,7 +91,7 @@ public static class Revisions
 
         var rows = ForDealTerm(deal, dealTerm, Recorders(events, context));
         return await Export.RowsAsync(context, request.Format, Export.Stream(rows), $"{slug}-{term}-revisions",
-            () => Task.FromResult(Results.Json(new { revisions = rows, basis })));
+            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new { revisions = rows, basis }), basis)));
     }
 
     /// <summary>Every revision of an estimate, in the same shape as a deal term's.</summary>
@@ -111,7 +111,7 @@ public static class Revisions
 
         var rows = ForEstimate(history, Recorders(events, context));
         return await Export.RowsAsync(context, request.Format, Export.Stream(rows), $"{slug}-revisions",
-            () => Task.FromResult(Results.Json(new { revisions = rows, basis })));
+            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new { revisions = rows, basis }), basis)));
     }
 
     public static IReadOnlyList<RevisionRow> ForDealTerm(DealSummary deal, DealTerm term, IReadOnlyDictionary<string, string?> recorders) =>

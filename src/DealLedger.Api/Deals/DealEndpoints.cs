@@ -1,4 +1,5 @@
 using DealLedger.Api.Facts;
+using DealLedger.Api.Reads;
 using DealLedger.Api.Streams;
 using DealLedger.Api.Temporal;
 using DealLedger.Domain.Sources;
@@ -32,12 +33,13 @@ public static class DealEndpoints
 
         if (query!.IsCurrent)
         {
-            if (await current.GetAsync(slug, ct) is not { } answer)
+            if (await current.GetAsync(slug, ReadPosition.FromMemory(context), ct) is not { } answer)
             {
                 return Problems.NotFound("deal", slug);
             }
 
             context.Response.Headers.ETag = Etag.Of(answer.Version);
+            ReadPosition.Set(context, answer.Position);
             return Results.Bytes(answer.Json, "application/json");
         }
 

@@ -18,8 +18,8 @@ public sealed record RecordedFact(string FactId, string Type, string Subject, lo
 
 public abstract record RecordOutcome
 {
-    /// <summary>Appended; <paramref name="Stream"/> is the kind of the subject's stream.</summary>
-    public sealed record Recorded(RecordedFact Fact, StreamKind Stream) : RecordOutcome;
+    /// <summary>Appended at log <paramref name="Position"/>; <paramref name="Stream"/> is the kind of the subject's stream.</summary>
+    public sealed record Recorded(RecordedFact Fact, StreamKind Stream, long Position) : RecordOutcome;
 
     /// <summary>The same fact id with the same content was recorded before: nothing appended.</summary>
     public sealed record Duplicate(RecordedFact Fact) : RecordOutcome;
@@ -69,27 +69,29 @@ public static class FactLedger
                 $"'{fact.Subject}' changed while this fact was being recorded (expected version {append.Version - 1}); read it again and retry.");
         }
 
-        return new RecordOutcome.Recorded(new RecordedFact(fact.FactId, fact.Type.Name, fact.Subject, append.Version, @event.Id, false), append.Kind);
+        return new RecordOutcome.Recorded(new RecordedFact(fact.FactId, fact.Type.Name, fact.Subject, append.Version, @event.Id, false), append.Kind,
+            await PositionAsync(session, [@event], ct));
     }
 
     /// <summary>
     /// Records a whole file atomically (see <see cref="ImportFacts.Decide"/>); <paramref name="unparsed"/> are the
     /// lines that did not even parse, so they are reported with the others.
     /// </summary>
-    public static async Task<(ImportSummary? Summary, IReadOnlyList<LineErrors> Errors, string? Conflict)> ImportAsync(
+    public static async Task<(ImportSummary? Summary, IReadOnlyList<LineErrors> Errors, string? Conflict, long Position)> ImportAsync(
         IDocumentSession session, IReadOnlyList<(int Line, ParsedFact Fact)> facts, CancellationToken ct,
         IReadOnlyList<LineErrors>? unparsed = null)
     {
         var decision = ImportFacts.Decide(await LoadAsync(session, facts.Select(f => f.Fact).ToList(), ct), new ImportFacts(facts, unparsed ?? []));
         if (decision is ImportDecision.Rejected rejected)
         {
-            return (null, rejected.Lines, null);
+            return (null, rejected.Lines, null, 0);
         }
 
         var append = (ImportDecision.Append)decision;
+        var appended = new List<IEvent>();
         foreach (var stream in append.Streams)
         {
-            Append(session, stream);
+            appended.AddRange(Append(session, stream));
         }
 
         try
@@ -99,10 +101,21 @@ public static class FactLedger
         catch (Exception e) when (IsWriteCollision(e))
         {
             return (null, [], "Another write changed one of this file's subjects (or recorded one of its fact ids) while it was " +
-                "being imported; nothing was written. Importing the same file again is safe.");
+                "being imported; nothing was written. Importing the same file again is safe.", 0);
         }
 
-        return (new ImportSummary(append.Facts, append.Recorded, append.AlreadyPresent, append.Streams.Count), [], null);
+        return (new ImportSummary(append.Facts, append.Recorded, append.AlreadyPresent, append.Streams.Count), [], null,
+            await PositionAsync(session, appended, ct));
+    }
+
+    /// <summary>
+    /// The log position a write reached: its last event's sequence (Marten reads them back at commit), or, when it
+    /// appended nothing (every fact already recorded), the log's position now, which covers the facts it found.
+    /// </summary>
+    public static async Task<long> PositionAsync(IQuerySession session, IReadOnlyList<IEvent> appended, CancellationToken ct)
+    {
+        var position = appended.Count == 0 ? 0 : appended.Max(e => e.Sequence);
+        return position > 0 ? position : await Temporal.TemporalReads.LogPositionAsync(session, ct);
     }
 
     /// <summary>

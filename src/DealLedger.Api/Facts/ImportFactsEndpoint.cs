@@ -95,10 +95,10 @@ public static class ImportFactsEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public static async Task<Results<Ok<ImportSummary>, ProblemHttpResult>> Post([NotBody] ImportFile file, HttpContext context,
-        IDocumentSession session, CancellationToken ct)
+        IDocumentSession session, Reads.LedgerNotifications notifications, CancellationToken ct)
     {
         Recorder.Stamp(session, context);
-        var (summary, errors, conflict) = await FactLedger.ImportAsync(session, file.Facts, ct, file.Unparsed);
+        var (summary, errors, conflict, position) = await FactLedger.ImportAsync(session, file.Facts, ct, file.Unparsed);
         if (conflict is not null)
         {
             return Problems.Status(StatusCodes.Status409Conflict, "Conflict", conflict);
@@ -106,6 +106,8 @@ public static class ImportFactsEndpoint
 
         if (summary is not null)
         {
+            var subjects = file.Facts.Select(f => f.Fact.Subject).Distinct(StringComparer.Ordinal).ToList();
+            Reads.ReadPosition.Set(context, RecordFactEndpoint.Told(notifications, subjects, position));
             return TypedResults.Ok(summary);
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DealLedger.Api.Reads;
 using DealLedger.Domain.Facts;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -55,13 +56,13 @@ public static class RecordFactEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public static async Task<Results<Created<RecordedFact>, Ok<RecordedFact>, ProblemHttpResult>> Post([NotBody] FactRequest request,
-        HttpContext context, IDocumentSession session, CancellationToken ct)
+        HttpContext context, IDocumentSession session, LedgerNotifications notifications, CancellationToken ct)
     {
         Recorder.Stamp(session, context);
         return await FactLedger.RecordAsync(session, request.Fact, request.IfMatch, ct) switch
         {
-            RecordOutcome.Recorded r => Created(context, r.Fact, r.Stream),
-            RecordOutcome.Duplicate d => TypedResults.Ok(d.Fact),
+            RecordOutcome.Recorded r => Created(context, r.Fact, r.Stream, Told(notifications, [r.Fact.Subject], r.Position)),
+            RecordOutcome.Duplicate d => Resent(context, d.Fact, await FactLedger.PositionAsync(session, [], ct)),
             RecordOutcome.Invalid i => Problems.Fields(i.Errors),
             RecordOutcome.Stale s => Stale(context, s.CurrentVersion, request.IfMatch!.Value),
             RecordOutcome.Conflict c => Problems.Status(StatusCodes.Status409Conflict, "Conflict", c.Detail),
@@ -69,9 +70,23 @@ public static class RecordFactEndpoint
         };
     }
 
-    private static Created<RecordedFact> Created(HttpContext context, RecordedFact fact, StreamKind stream)
+    /// <summary>Tells this node's readers of its own write before it is answered (see <see cref="LedgerNotifications.Appended"/>).</summary>
+    public static long Told(LedgerNotifications notifications, IReadOnlyList<string> streams, long position)
+    {
+        notifications.Appended(streams, position);
+        return position;
+    }
+
+    private static Ok<RecordedFact> Resent(HttpContext context, RecordedFact fact, long position)
+    {
+        Reads.ReadPosition.Set(context, position);
+        return TypedResults.Ok(fact);
+    }
+
+    private static Created<RecordedFact> Created(HttpContext context, RecordedFact fact, StreamKind stream, long position)
     {
         context.Response.Headers.ETag = Etag.Of(fact.Version);
+        Reads.ReadPosition.Set(context, position);
         var location = stream switch
         {
             StreamKind.Deal => $"/deals/{fact.Subject}",

@@ -38,7 +38,7 @@ public sealed class SeedLoader(IDocumentStore store, Microsoft.Extensions.Option
         await using var session = store.LightweightSession();
         session.LastModifiedBy = Recorder;
         session.CorrelationId = "seed:" + Path.GetFileName(path);
-        var (summary, lineErrors, conflict) = await FactLedger.ImportAsync(session, facts, cancellationToken);
+        var (summary, lineErrors, conflict, _) = await FactLedger.ImportAsync(session, facts, cancellationToken);
         if (summary is null)
         {
             throw new InvalidOperationException($"The seed file {path} could not be loaded: {conflict ?? string.Join("; ",

@@ -169,6 +169,7 @@ public static class TemporalReads
         var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         var node = JsonSerializer.SerializeToNode(document, document.GetType(), options)!.AsObject();
         node["basis"] = JsonSerializer.SerializeToNode(basis, options);
+        Reads.ReadPosition.Set(context, basis.Position);
         return Results.Json(node, options);
     }
 }
