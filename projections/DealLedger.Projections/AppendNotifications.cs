@@ -8,8 +8,9 @@ namespace DealLedger.Projections;
 /// Tells every listening node what the log gained, at commit: a statement-level trigger on <c>mt_events</c> sends one
 /// <c>NOTIFY</c> per appending statement (Marten's appends, bulk COPY, imports, the CLI, psql alike) carrying the
 /// highest log position it wrote and the streams it touched; deleting or truncating events (a reset) sends
-/// <c>reset</c>. NOTIFY is transactional, so a rolled-back append says nothing. A Marten schema object, so
-/// <c>db-apply</c>, <c>db-assert</c> and the API's own schema application create and check it with the rest.
+/// <c>reset</c>. NOTIFY is transactional, so a rolled-back append says nothing. A Marten storage feature (see
+/// <see cref="AppendNotificationsFeature"/>), so <c>db-apply</c>, <c>db-assert</c> and the API's own schema application
+/// create and check it with the rest.
 /// </summary>
 public sealed class AppendNotifications : Trigger
 {
@@ -105,4 +106,19 @@ public sealed class AppendNotifications : Trigger
     public static string InstalledSql(string schema) =>
         $"select count(*) = 2 from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace " +
         $"where n.nspname = '{schema}' and c.relname = 'mt_events' and t.tgname in ('mt_notify_appended', 'mt_notify_reset')";
+}
+
+/// <summary>
+/// The triggers as a storage feature of their own: Marten applies custom features after the event store's tables, which
+/// the triggers need (an extended schema object would be applied before them, and fail on a new database).
+/// </summary>
+public sealed class AppendNotificationsFeature(string schema) : Weasel.Core.Migrations.FeatureSchemaBase("AppendNotifications",
+    new Weasel.Postgresql.PostgresqlMigrator())
+{
+    public override Type StorageType => typeof(AppendNotificationsFeature);
+
+    protected override IEnumerable<ISchemaObject> schemaObjects()
+    {
+        yield return new AppendNotifications(schema);
+    }
 }

@@ -68,7 +68,7 @@ public static class LedgerStore
         options.Projections.Errors.SkipUnknownEvents = false;
 
         ReadModels.Register(options, models);
-        options.Storage.ExtendedSchemaObjects.Add(new AppendNotifications(schema));
+        options.Storage.Add(new AppendNotificationsFeature(schema));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     }
 

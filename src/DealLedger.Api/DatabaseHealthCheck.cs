@@ -5,8 +5,12 @@ using Npgsql;
 
 namespace DealLedger.Api;
 
-/// <summary>Healthy when the event store's database answers a query; its data names the server (shown to admin keys only).</summary>
-public sealed class DatabaseHealthCheck(IDocumentStore store, NpgsqlDataSource dataSource, LedgerDatabase database) : IHealthCheck
+/// <summary>
+/// Healthy when the event store's database answers a query; its data names the server and says whether this node is
+/// told of appends (then current reads are answered from memory) and up to which log position (admin keys only).
+/// </summary>
+public sealed class DatabaseHealthCheck(IDocumentStore store, NpgsqlDataSource dataSource, LedgerDatabase database,
+    Reads.LedgerNotifications notifications) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -16,6 +20,8 @@ public sealed class DatabaseHealthCheck(IDocumentStore store, NpgsqlDataSource d
             ["host"] = $"{connection.Host}:{connection.Port}",
             ["database"] = connection.Database ?? "",
             ["schema"] = database.Schema,
+            ["appendNotifications"] = notifications.Live ? "listening" : "not listening (current reads ask the database)",
+            ["seenPosition"] = notifications.Seen,
         };
         try
         {

@@ -51,8 +51,12 @@ public static class Load
             p99 <= 25 && p99 <= 5 * p50, conflicts == 0 ? "" : $"{conflicts} writes lost a race (409) and are counted as answered");
     }
 
-    /// <summary>B4: requests/s of GET /deals/{slug} against a bare endpoint in the same host returning the same bytes.</summary>
-    public static async Task<Result> ReadThroughputAsync(ApiFixture api, Options options)
+    /// <summary>
+    /// B4: requests/s of GET /deals/{slug} against a bare endpoint in the same host returning the same bytes, with the
+    /// in-repo client and, when <c>wrk</c> is on the PATH, with wrk (a C load generator that leaves more of the two
+    /// cores to the API), each against its own baseline.
+    /// </summary>
+    public static async Task<IReadOnlyList<Result>> ReadThroughputAsync(ApiFixture api, Options options)
     {
         var node = await NodeAsync(api);
         var (read, bare) = await ReadersAsync(node);
@@ -61,12 +65,32 @@ public static class Load
         var (deals, baseline) = await Measure.AlternateAsync(options.Rounds, () => ClosedLoopAsync(read, window), () => ClosedLoopAsync(bare, window));
         _readSaturation = deals;
         var ratio = deals / baseline;
-        return new Result("B4", $"GET /deals/{{slug}} requests/s, {Clients} concurrent clients", $"{deals:N0}/s",
-            "bare endpoint in the same host returning the same bytes from memory", $"{baseline:N0}/s", ratio, ">= 0.4", ratio >= 0.4);
+        var results = new List<Result>
+        {
+            new("B4", $"GET /deals/{{slug}} requests/s, {Clients} concurrent clients (in-repo .NET client)", $"{deals:N0}/s",
+                "bare endpoint in the same host returning the same bytes from memory", $"{baseline:N0}/s", ratio, ">= 0.5", ratio >= 0.5),
+        };
+
+        if (Wrk.Find() is { } wrk)
+        {
+            var wrkWindow = options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+            var (wrkDeals, wrkBaseline) = await Measure.AlternateAsync(options.Quick ? 3 : options.Rounds,
+                () => Wrk.RateAsync(wrk, $"{node.Client.BaseAddress}deals/{Deal}", Clients, wrkWindow),
+                () => Wrk.RateAsync(wrk, $"{node.Client.BaseAddress}_bench/bytes", Clients, wrkWindow));
+            var wrkRatio = wrkDeals / wrkBaseline;
+            results.Add(new Result("B4w", $"GET /deals/{{slug}} requests/s, wrk -t2 -c{Clients}", $"{wrkDeals:N0}/s",
+                "bare endpoint, same bytes, wrk -t2 -c16", $"{wrkBaseline:N0}/s", wrkRatio, ">= 0.5", wrkRatio >= 0.5));
+        }
+        else
+        {
+            Console.WriteLine("  wrk is not on the PATH: B4 is measured with the in-repo client only");
+        }
+
+        return results;
     }
 
-    /// <summary>B5: p99 of GET /deals/{slug} at half the saturation rate.</summary>
-    public static async Task<Result> ReadLatencyAsync(ApiFixture api, Options options)
+    /// <summary>B5: p99 of GET /deals/{slug} at half the saturation rate, and at a fixed 1,000 requests/s.</summary>
+    public static async Task<IReadOnlyList<Result>> ReadLatencyAsync(ApiFixture api, Options options)
     {
         var node = await NodeAsync(api);
         var (read, bare) = await ReadersAsync(node);
@@ -78,9 +102,70 @@ public static class Load
         // Saturation as B4 measured it in this run, else measured here.
         var saturation = _readSaturation ?? await ClosedLoopAsync(read, options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(4));
         var rate = saturation / 2;
-        var (p50, p99) = await MedianLatencyAsync(read, rate, options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3), options.Rounds);
-        return new Result("B5", $"GET /deals/{{slug}} latency at half saturation ({rate:N0}/s of {saturation:N0}/s), p99 (p50)",
-            $"{Ms(p99)} ({Ms(p50)})", "—", "—", p99 / 10, "p99 <= 10 ms", p99 <= 10);
+        var window = options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);
+        var (p50, p99) = await MedianLatencyAsync(read, rate, window, options.Rounds);
+        const double Fixed = 1_000;
+        var (fixedP50, fixedP99) = await MedianLatencyAsync(read, Fixed, window, options.Rounds);
+        return
+        [
+            new Result("B5", $"GET /deals/{{slug}} latency at half saturation ({rate:N0}/s of {saturation:N0}/s), p99 (p50)",
+                $"{Ms(p99)} ({Ms(p50)})", "—", "—", p99 / 10, "p99 <= 10 ms", p99 <= 10),
+            new Result("B5f", $"GET /deals/{{slug}} latency at a fixed {Fixed:N0} requests/s, p99 (p50)",
+                $"{Ms(fixedP99)} ({Ms(fixedP50)})", "—", "—", fixedP99 / 10, "p99 <= 10 ms", fixedP99 <= 10),
+        ];
+    }
+
+    /// <summary>
+    /// B10: how far a node may lag a write made on another: a second API process on the same ledger holds the deal in
+    /// memory; each round records a fact on the first node and reads the deal on the second back to back (no minimum
+    /// position) until it shows the fact. Measured from the write's answer (its commit precedes it), so the figure is
+    /// notification delivery plus one read. The ratio is p99 over the 50 ms target.
+    /// </summary>
+    public static async Task<Result> CrossNodeLagAsync(ApiFixture api, Options options)
+    {
+        var writer = await NodeAsync(api);
+        await using var reader = await ApiNode.StartAsync(api.ConnectionString, Schema,
+            [("Projections:DaemonMode", "Disabled"), .. ApiFixture.NoClientLimits]);
+        const string Slug = "load-deal-7";
+        await reader.WaitUntilListeningAsync();
+        await GetAsync(reader.Client, $"/deals/{Slug}");
+        for (var warm = 0; warm < 20; warm++)
+        {
+            await LagOnceAsync(writer, reader, Slug, $"lag-warm-{warm}");
+        }
+
+        var lags = new List<double>();
+        for (var i = 0; i < (options.Quick ? 50 : 300); i++)
+        {
+            lags.Add(await LagOnceAsync(writer, reader, Slug, $"lag-{i}"));
+        }
+
+        lags.Sort();
+        var p50 = lags[lags.Count / 2];
+        var p99 = lags[(int)Math.Ceiling(lags.Count * 0.99) - 1];
+        return new Result("B10", $"cross-node lag: a write's answer on one node to another node serving it from memory, p99 (p50, max), {lags.Count} writes",
+            $"{Ms(p99)} ({Ms(p50)}, {Ms(lags[^1])})", "—", "—", p99 / 50, "p99 <= 50 ms", p99 <= 50,
+            "the second node reads without a minimum position; with one (Ledger-Min-Position) a read never answers older than the write");
+    }
+
+    private static async Task<double> LagOnceAsync(ApiNode writer, ApiNode reader, string slug, string factId)
+    {
+        var fact = Envelopes.Value(factId, slug, "2025-01-01", Random.Shared.Next(1, 1_000_000));
+        using var written = await writer.Client.PostAsync("/facts", new StringContent(fact.ToJsonString(), Encoding.UTF8, "application/json"));
+        written.EnsureSuccessStatusCode();
+        var position = long.Parse(written.Headers.GetValues("Ledger-Position").Single(), CultureInfo.InvariantCulture);
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            using var read = await reader.Client.GetAsync($"/deals/{slug}");
+            read.EnsureSuccessStatusCode();
+            if (long.Parse(read.Headers.GetValues("Ledger-Position").Single(), CultureInfo.InvariantCulture) >= position)
+            {
+                return watch.Elapsed.TotalMilliseconds;
+            }
+        }
+
+        throw new TimeoutException($"the second node did not serve position {position} within 10 s");
     }
 
     /// <summary>
@@ -168,6 +253,9 @@ public static class Load
             .Select((d, i) => { d["subject"] = $"load-deal-{i}"; d["factId"] = $"load-deal-{i}"; return d; });
         var file = Encoding.UTF8.GetString(SeedData.Bytes()) + "\n" + string.Join('\n', deals.Select(d => d.ToJsonString()));
         (await node.Client.PostAsync("/facts/import", new StringContent(file, Encoding.UTF8, "application/x-ndjson"))).EnsureSuccessStatusCode();
+
+        // Current reads come from memory once the node listens for appends: measure that, not the fallback.
+        await node.WaitUntilListeningAsync();
 
         // Every read model caught up before any measurement, so reads of async views find their documents.
         for (var wait = Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100))

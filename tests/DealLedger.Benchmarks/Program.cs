@@ -32,10 +32,12 @@ try
     {
         Console.WriteLine($"{id}...");
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var result = await run(api, options);
-        results.Add(result);
-        Console.WriteLine($"  {result.Value} vs {result.BaselineValue}: ratio {result.Ratio:0.00} ({(result.Pass ? "meets" : "MISSES")} {result.Target}) " +
-            $"in {watch.Elapsed.TotalSeconds:0} s {result.Note}");
+        foreach (var result in await run(api, options))
+        {
+            results.Add(result);
+            Console.WriteLine($"  {result.Id}: {result.Value} vs {result.BaselineValue}: ratio {result.Ratio:0.00} ({(result.Pass ? "meets" : "MISSES")} {result.Target}) " +
+                $"in {watch.Elapsed.TotalSeconds:0} s {result.Note}");
+        }
     }
 }
 finally

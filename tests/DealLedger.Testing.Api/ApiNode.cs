@@ -73,6 +73,31 @@ public sealed class ApiNode : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the node gets no chance to clean up, as in a crash.</summary>
+    /// <summary>
+    /// Waits until the node is told of appends (its /health says "listening"), so its current reads come from memory;
+    /// fails only when it has not got there within a minute.
+    /// </summary>
+    public async Task WaitUntilListeningAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var health = System.Text.Json.Nodes.JsonNode.Parse(await Client.GetStringAsync("/health"))!;
+            var database = health["checks"]!.AsArray().FirstOrDefault(c => (string?)c!["name"] == "database");
+            if ((string?)database?["data"]?["appendNotifications"] == "listening")
+            {
+                return;
+            }
+
+            if (watch.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"the API node is not listening for appends: {health.ToJsonString()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public async Task KillAsync()
     {
         if (!_process.HasExited)

@@ -12,7 +12,7 @@ namespace DealLedger.Api.Reads;
 /// are current up to what it has been told; when it is not (start-up, a dropped connection, a schema without the
 /// trigger), readers go to the database, and on every (re)connection everything held is forgotten.
 /// </summary>
-public sealed class LedgerNotifications(NpgsqlDataSource dataSource, LedgerDatabase database, Hosting.Posture posture,
+public sealed class LedgerNotifications(NpgsqlDataSource dataSource, LedgerDatabase database, Hosting.Posture posture, Marten.IDocumentStore store,
     IConfiguration configuration, ILogger<LedgerNotifications> logger) : BackgroundService
 {
     private readonly string _channel = AppendNotifications.ChannelOf(database.Schema);
@@ -175,8 +175,8 @@ public sealed class LedgerNotifications(NpgsqlDataSource dataSource, LedgerDatab
     }
 
     /// <summary>
-    /// Whether the triggers exist. Marten creates schema objects when first used, and nothing uses these but the
-    /// database itself, so a node allowed to change the schema creates them here, once the events table exists.
+    /// Whether the triggers exist. Marten creates a storage feature when it is first used, and nothing uses this one but
+    /// the database itself, so a node allowed to change the schema has Marten create it here, once the events table exists.
     /// </summary>
     private async Task<bool> InstalledAsync(NpgsqlConnection connection, CancellationToken ct)
     {
@@ -196,13 +196,7 @@ public sealed class LedgerNotifications(NpgsqlDataSource dataSource, LedgerDatab
             }
         }
 
-        var sql = new StringWriter();
-        new AppendNotifications(database.Schema).WriteCreateStatement(new Weasel.Postgresql.PostgresqlMigrator(), sql);
-        await using (var create = new NpgsqlCommand(sql.ToString(), connection))
-        {
-            await create.ExecuteNonQueryAsync(ct);
-        }
-
+        await store.Storage.Database.EnsureStorageExistsAsync(typeof(AppendNotificationsFeature), ct);
         return true;
     }
 

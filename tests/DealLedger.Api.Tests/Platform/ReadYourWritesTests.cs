@@ -30,6 +30,7 @@ public class ReadYourWritesTests(ApiFixture api) : ApiTest(api)
         await using var writer = await ApiNode.StartAsync(Api.ConnectionString, Schema, ("Projections:DaemonMode", "Disabled"));
         await using var reader = await ApiNode.StartAsync(Api.ConnectionString, Schema, ("Projections:DaemonMode", "Disabled"),
             ("Reads:MinPositionWaitMilliseconds", "200"));
+        await reader.WaitUntilListeningAsync();
 
         var started = await PostAsync(writer, Envelopes.Deal("ryw-1", Slug, "2025-01-01"));
         var first = await ReadAsync(reader, $"/deals/{Slug}?minPosition={started}");
