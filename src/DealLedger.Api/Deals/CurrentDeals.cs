@@ -2,6 +2,7 @@ using System.Text.Json;
 using DealLedger.Api.Temporal;
 using DealLedger.Projections.Deals;
 using DealLedger.Api.Admin;
+using DealLedger.Api.Reads;
 using Marten;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -15,11 +16,13 @@ namespace DealLedger.Api.Deals;
 /// kept per deal (with the version and last event it was rendered at), so a deal that has not changed is answered without loading, deserializing or
 /// serializing it again. A new fact raises the stream's version, so a stale answer is never served: every
 /// read still asks the database, which is what keeps nodes consistent without any cross-node invalidation.
+/// With standby reads on, both reads go where the request's reads go (<see cref="ReadRoute"/>); should they reach two
+/// standbys at different points, the version check below sends the answer down the batch path, never into the cache.
 /// </summary>
 public sealed class CurrentDeals(
-    IDocumentStore store,
     LedgerDatabase database,
     NpgsqlDataSource dataSource,
+    StandbyReads standbys,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     IConfiguration configuration) : IDisposable
 {
@@ -34,21 +37,34 @@ public sealed class CurrentDeals(
     });
 
     /// <summary>The answer as JSON bytes and the stream version (for the ETag), or null when no such deal exists.</summary>
-    public async Task<(byte[] Json, long Version)?> GetAsync(string slug, CancellationToken ct)
+    public async Task<(byte[] Json, long Version)?> GetAsync(IQuerySession session, HttpContext context, string slug, CancellationToken ct)
     {
         long version, position;
         Guid last;
         // The hit path needs neither a Marten session nor its connection handling, only the shared pool.
-        await using (var command = dataSource.CreateCommand(_stateSql))
+        var route = ReadRoute.Of(context);
+        for (var attempt = 1; ; attempt++)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = slug });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
+            try
             {
-                return null;
-            }
+                await using var command = route.Pinned is { } pinned ? new NpgsqlCommand(_stateSql, pinned)
+                    : (route.Primary ? dataSource : standbys.Reads).CreateCommand(_stateSql);
+                command.Parameters.Add(new NpgsqlParameter { Value = slug });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                if (!await reader.ReadAsync(ct))
+                {
+                    return null;
+                }
 
-            (version, position, last) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2));
+                (version, position, last) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2));
+                break;
+            }
+            catch (NpgsqlException e) when (attempt == 1 && route.Pinned is null && standbys.Enabled && e.IsTransient)
+            {
+                // A pooled connection to a standby that went down fails once; Npgsql then marks that host offline
+                // (for Host Recheck Seconds), so the second attempt reaches another standby or the primary. Marten's
+                // own queries get the same from its resilience pipeline.
+            }
         }
 
         // One entry per deal, replaced when the deal changes. The last event's id tells versions apart even
@@ -58,7 +74,6 @@ public sealed class CurrentDeals(
             return (cached.Json, version);
         }
 
-        await using var session = store.QuerySession();
         var deal = await session.LoadAsync<DealSummary>(slug, ct);
         if (deal is null)
         {

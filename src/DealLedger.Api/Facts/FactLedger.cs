@@ -1,3 +1,4 @@
+using DealLedger.Api.Reads;
 using DealLedger.Domain.Deals;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Recording;
@@ -18,8 +19,8 @@ public sealed record RecordedFact(string FactId, string Type, string Subject, lo
 
 public abstract record RecordOutcome
 {
-    /// <summary>Appended; <paramref name="Stream"/> is the kind of the subject's stream.</summary>
-    public sealed record Recorded(RecordedFact Fact, StreamKind Stream) : RecordOutcome;
+    /// <summary>Appended; <paramref name="Stream"/> is the kind of the subject's stream, <paramref name="Position"/> the event's log position.</summary>
+    public sealed record Recorded(RecordedFact Fact, StreamKind Stream, long Position) : RecordOutcome;
 
     /// <summary>The same fact id with the same content was recorded before: nothing appended.</summary>
     public sealed record Duplicate(RecordedFact Fact) : RecordOutcome;
@@ -33,7 +34,9 @@ public abstract record RecordOutcome
     public sealed record Stale(long CurrentVersion) : RecordOutcome;
 }
 
-public sealed record ImportSummary(int Facts, int Recorded, int AlreadyPresent, int Streams);
+/// <summary>What an import recorded; <see cref="Position"/> (the log position of its last event, 0 when it appended none) goes in a header.</summary>
+public sealed record ImportSummary(int Facts, int Recorded, int AlreadyPresent, int Streams,
+    [property: System.Text.Json.Serialization.JsonIgnore] long Position = 0);
 
 /// <summary>
 /// The ledger's side of recording facts: loads what the rules need (<see cref="LoadAsync"/>), lets the domain
@@ -59,7 +62,7 @@ public static class FactLedger
         {
             // Lost a race: either the same fact id was recorded meanwhile (answer as for a resend) or the
             // subject moved on under us.
-            await using var fresh = session.DocumentStore.QuerySession();
+            await using var fresh = session.DocumentStore.PrimaryQuerySession();
             if ((await StoredAsync(fresh, [fact.FactId], ct)).TryGetValue(fact.FactId, out var raced))
             {
                 return OutcomeOf(RecordFact.Resent(fact, raced));
@@ -69,7 +72,8 @@ public static class FactLedger
                 $"'{fact.Subject}' changed while this fact was being recorded (expected version {append.Version - 1}); read it again and retry.");
         }
 
-        return new RecordOutcome.Recorded(new RecordedFact(fact.FactId, fact.Type.Name, fact.Subject, append.Version, @event.Id, false), append.Kind);
+        return new RecordOutcome.Recorded(new RecordedFact(fact.FactId, fact.Type.Name, fact.Subject, append.Version, @event.Id, false), append.Kind,
+            @event.Sequence);
     }
 
     /// <summary>
@@ -87,9 +91,10 @@ public static class FactLedger
         }
 
         var append = (ImportDecision.Append)decision;
+        var appended = new List<IEvent>();
         foreach (var stream in append.Streams)
         {
-            Append(session, stream);
+            appended.AddRange(Append(session, stream));
         }
 
         try
@@ -102,7 +107,8 @@ public static class FactLedger
                 "being imported; nothing was written. Importing the same file again is safe.");
         }
 
-        return (new ImportSummary(append.Facts, append.Recorded, append.AlreadyPresent, append.Streams.Count), [], null);
+        return (new ImportSummary(append.Facts, append.Recorded, append.AlreadyPresent, append.Streams.Count,
+            appended.Count == 0 ? 0 : appended.Max(e => e.Sequence)), [], null);
     }
 
     /// <summary>

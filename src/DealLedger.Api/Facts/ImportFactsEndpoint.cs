@@ -106,6 +106,7 @@ public static class ImportFactsEndpoint
 
         if (summary is not null)
         {
+            DealLedger.Api.Reads.MinPosition.Answer(context, summary.Position);
             return TypedResults.Ok(summary);
         }
 

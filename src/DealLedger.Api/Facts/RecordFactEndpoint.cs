@@ -1,4 +1,5 @@
 using System.Globalization;
+using DealLedger.Api.Reads;
 using DealLedger.Domain.Facts;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -60,7 +61,7 @@ public static class RecordFactEndpoint
         Recorder.Stamp(session, context);
         return await FactLedger.RecordAsync(session, request.Fact, request.IfMatch, ct) switch
         {
-            RecordOutcome.Recorded r => Created(context, r.Fact, r.Stream),
+            RecordOutcome.Recorded r => Created(context, r.Fact, r.Stream, r.Position),
             RecordOutcome.Duplicate d => TypedResults.Ok(d.Fact),
             RecordOutcome.Invalid i => Problems.Fields(i.Errors),
             RecordOutcome.Stale s => Stale(context, s.CurrentVersion, request.IfMatch!.Value),
@@ -69,9 +70,10 @@ public static class RecordFactEndpoint
         };
     }
 
-    private static Created<RecordedFact> Created(HttpContext context, RecordedFact fact, StreamKind stream)
+    private static Created<RecordedFact> Created(HttpContext context, RecordedFact fact, StreamKind stream, long position)
     {
         context.Response.Headers.ETag = Etag.Of(fact.Version);
+        MinPosition.Answer(context, position);
         var location = stream switch
         {
             StreamKind.Deal => $"/deals/{fact.Subject}",
