@@ -29,6 +29,15 @@ var databaseOptions = builder.Configuration.GetSection(ConnectionBudget.Section)
 builder.Services.AddSingleton(databaseOptions);
 var poolSize = await ConnectionBudget.SizeAsync(connectionString, databaseOptions, bootLogging.CreateLogger("DealLedger.Database"));
 ConnectionBudget.Register(builder.Services, connectionString, poolSize, databaseOptions);
+var standbyReads = databaseOptions.Reads == ReadPreference.PreferStandby && ConnectionBudget.ListsSeveralHosts(connectionString);
+if (databaseOptions.Reads == ReadPreference.PreferStandby && !standbyReads)
+{
+    bootLogging.CreateLogger("DealLedger.Database").LogWarning(
+        "Database:Reads is PreferStandby, but the connection string lists one host: every read goes to it");
+}
+
+builder.Services.AddSingleton<StandbyReads>();
+builder.Services.AddHttpContextAccessor();
 
 var schema = builder.Configuration["Marten:Schema"] ?? LedgerStore.DefaultSchema;
 builder.Services.AddSingleton(new LedgerDatabase(schema));
@@ -41,10 +50,16 @@ builder.Services.AddMarten(services =>
         options.Schema.For<ServingVersion>();
         options.AutoCreateSchemaObjects = posture.ApplySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
         options.Logger(new DealLedger.Api.Facts.LostRaceLogging(services.GetRequiredService<ILogger<IDocumentStore>>()));
+        // Only query sessions that Marten opens itself follow the read preference; write sessions, the daemon, schema
+        // changes and locks keep to the primary (Weasel's default for a multi-host data source).
+        options.Advanced.MultiHostSettings.WriteSessionPreference = Npgsql.TargetSessionAttributes.Primary;
+        options.Advanced.MultiHostSettings.ReadSessionPreference = standbyReads
+            ? Npgsql.TargetSessionAttributes.PreferStandby
+            : Npgsql.TargetSessionAttributes.Primary;
         return options;
     })
     .UseNpgsqlDataSource()
-    .UseLightweightSessions()
+    .UseReadSessions(standbyReads)
     .IntegrateWithWolverine()
     .AddAsyncDaemon(builder.Configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo));
 
@@ -122,6 +137,7 @@ app.UseAuthentication();
 app.UseRequestLimits();
 app.UseAuthorization();
 app.UseReadPositions();
+app.UseStandbyReads();
 if (posture.DocsEnabled)
 {
     app.MapOpenApi().AllowAnonymous();

@@ -111,6 +111,30 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts a streaming replica of this running cluster, for tests of reads on hot standbys: a base backup of it
+    /// (<c>pg_basebackup -R</c>, which also writes the standby's <c>primary_conninfo</c> and <c>standby.signal</c>) in a
+    /// new throwaway folder, started on a port of its own. PostgreSQL 15's defaults are what replication needs
+    /// (<c>wal_level=replica</c>, <c>max_wal_senders=10</c>, <c>hot_standby=on</c>, and initdb's pg_hba.conf lets
+    /// <c>replication</c> connect from 127.0.0.1 with a password). Removed again on dispose.
+    /// </summary>
+    public async Task<LocalPostgres> StartStandbyAsync(CancellationToken cancellation = default)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), Prefix + Guid.NewGuid().ToString("N")[..12]);
+        var standby = new LocalPostgres(_binDir, directory, FreePort(), throwaway: true, _durable);
+        await PgAsync("pg_basebackup", ["-d", $"host=127.0.0.1 port={Port} user=postgres password=postgres", "-D", directory,
+            "-R", "-X", "stream", "-c", "fast", "--no-sync"], cancellation);
+        await standby.StartServerAsync(cancellation);
+        return standby;
+    }
+
+    /// <summary>
+    /// Stops the server cleanly (<c>pg_ctl stop -m fast</c>, which signals the postmaster named in its pid file and
+    /// waits for it to end); the data folder stays until dispose, so <see cref="StartAgainAsync"/> can start it again.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellation = default) =>
+        PgAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], cancellation);
+
+    /// <summary>
     /// Starts the server again on the same data folder and port, after it stopped or crashed (PostgreSQL then
     /// replays its write-ahead log first). Fails while processes of the crashed server still hold its shared
     /// memory; they end by themselves once they notice, so callers retry.
@@ -212,10 +236,24 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private Task PgAsync(string tool, string[] arguments, CancellationToken cancellation)
     {
-        var path = Path.Combine(_binDir, tool);
+        var path = ToolPath(tool);
         return Environment.UserName == "root"
             ? RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments], cancellation)
             : RunAsync(path, arguments, cancellation);
+    }
+
+    /// <summary>A server tool from the binaries' folder, or from beside initdb's real file when only some are linked there (/usr/local/bin).</summary>
+    private string ToolPath(string tool)
+    {
+        var path = Path.Combine(_binDir, tool);
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        var initdb = new FileInfo(Path.Combine(_binDir, "initdb"));
+        var real = initdb.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? initdb.FullName;
+        return Path.Combine(Path.GetDirectoryName(real)!, tool);
     }
 
     private static async Task RunAsync(string file, string[] arguments, CancellationToken cancellation)

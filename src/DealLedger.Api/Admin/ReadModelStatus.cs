@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DealLedger.Api.Reads;
 using DealLedger.Api.Temporal;
 using DealLedger.Projections;
 using JasperFx.Events.Daemon;
@@ -107,7 +108,7 @@ public sealed class ReadModelMonitor(
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
 
         // Against the last committed event, not only the daemon's own mark: a dead daemon stops advancing its mark too.
-        await using var session = store.QuerySession();
+        await using var session = store.PrimaryQuerySession();
         var highWater = Math.Max(progress.FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0,
             await TemporalReads.LogPositionAsync(session, ct));
         var now = clock.GetUtcNow();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DealLedger.Api.Reads;
 using DealLedger.Projections;
 using Marten;
 using Npgsql;
@@ -105,7 +106,7 @@ public sealed class ReadModelVersions(
                     catch (JasperFx.DocumentAlreadyExistsException)
                     {
                         // Another node recorded it first: theirs stands.
-                        await using var again = store.QuerySession();
+                        await using var again = store.PrimaryQuerySession();
                         pointer = await again.LoadAsync<ServingVersion>(model.Name, ct) ?? pointer;
                     }
 
@@ -271,13 +272,15 @@ public sealed class ReadModelVersions(
 /// <summary>
 /// A request's query session on the serving version of every read model: the main store's, or while a new
 /// version is being built beside an old one, a store that maps that read model to the old version's table.
-/// Endpoints reading async read models take this instead of an <see cref="IQuerySession"/>.
+/// Read endpoints take this instead of an <see cref="IQuerySession"/>: Wolverine gives an endpoint's
+/// <see cref="IQuerySession"/> parameter from a document session, which Marten opens on the primary, whereas this
+/// one comes from the session factory and so follows the request's read route (a standby; see Reads/StandbyReads).
 /// </summary>
-public sealed class ServingReads(IDocumentStore store, ReadModelVersions versions) : IAsyncDisposable
+public sealed class ServingReads(ISessionFactory sessions, ReadModelVersions versions) : IAsyncDisposable
 {
     private IQuerySession? _session;
 
-    public IQuerySession Session => _session ??= (versions.ServingStore ?? store).QuerySession();
+    public IQuerySession Session => _session ??= versions.ServingStore?.QuerySession() ?? sessions.QuerySession();
 
     public ValueTask DisposeAsync() => _session?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DealLedger.Api.Reads;
 using DealLedger.Projections;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -82,7 +83,7 @@ public sealed class RebuildCoordinator(
         long total;
         try
         {
-            await using var session = store.QuerySession();
+            await using var session = store.PrimaryQuerySession();
             total = await Temporal.TemporalReads.LogPositionAsync(session, ct);
         }
         catch

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DealLedger.Api.Admin;
 using DealLedger.Api.Auth;
 using DealLedger.Api.Streams;
 using DealLedger.Api.Temporal;
@@ -29,8 +30,9 @@ public static class AuditTrail
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public static async Task<IResult> Get(string? recordedFrom, string? recordedTo, string? recordedBy, string? type, string? cursor, int? limit,
-        HttpContext context, IQuerySession session, IConfiguration configuration, CancellationToken ct)
+        HttpContext context, ServingReads reads, IConfiguration configuration, CancellationToken ct)
     {
+        var session = reads.Session;
         var withRecorders = RecorderNames.VisibleTo(context.User);
         if (!withRecorders && !string.IsNullOrEmpty(recordedBy))
         {

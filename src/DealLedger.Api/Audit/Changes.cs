@@ -67,16 +67,16 @@ public static class Changes
     [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static Task<IResult> Deal(string slug, [NotBody] ChangesRequest request, HttpContext context, IQuerySession session, CancellationToken ct) =>
-        OneAsync(slug, StreamKind.Deal, request, context, session, ct);
+    public static Task<IResult> Deal(string slug, [NotBody] ChangesRequest request, HttpContext context, ServingReads reads, CancellationToken ct) =>
+        OneAsync(slug, StreamKind.Deal, request, context, reads.Session, ct);
 
     [WolverineGet("/estimates/{slug}/changes", OperationId = "GetEstimateChanges")]
     [Tags("Audit")]
     [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static Task<IResult> Estimate(string slug, [NotBody] ChangesRequest request, HttpContext context, IQuerySession session, CancellationToken ct) =>
-        OneAsync(slug, StreamKind.Estimate, request, context, session, ct);
+    public static Task<IResult> Estimate(string slug, [NotBody] ChangesRequest request, HttpContext context, ServingReads reads, CancellationToken ct) =>
+        OneAsync(slug, StreamKind.Estimate, request, context, reads.Session, ct);
 
     /// <summary>Changes across the whole ledger in the window (subjects found through the timeline, so it trails writes by a moment).</summary>
     [WolverineGet("/changes", OperationId = "GetChanges")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using DealLedger.Api.Admin;
 using DealLedger.Api.Temporal;
 using DealLedger.Domain.Audit;
 using DealLedger.Domain.Sources;
@@ -73,9 +74,10 @@ public static class Revisions
     [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> DealTerm(string slug, string term, [NotBody] RevisionsRequest request, HttpContext context, IQuerySession session,
+    public static async Task<IResult> DealTerm(string slug, string term, [NotBody] RevisionsRequest request, HttpContext context, ServingReads reads,
         CancellationToken ct)
     {
+        var session = reads.Session;
         var (events, basis, exists) = await TemporalReads.StreamAsync(session, slug, request.Query, ct);
         var deal = TemporalReads.FoldDeal(slug, events);
         if (!exists || deal?.Kind is null && deal?.Terms.Count is null or 0)
@@ -100,9 +102,10 @@ public static class Revisions
     [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Estimate(string slug, [NotBody] RevisionsRequest request, HttpContext context, IQuerySession session,
+    public static async Task<IResult> Estimate(string slug, [NotBody] RevisionsRequest request, HttpContext context, ServingReads reads,
         CancellationToken ct)
     {
+        var session = reads.Session;
         var (events, basis, _) = await TemporalReads.StreamAsync(session, slug, request.Query, ct);
         if (TemporalReads.FoldEstimate(slug, events) is not { } history)
         {

@@ -21,6 +21,10 @@ namespace DealLedger.Api.Deals;
 /// it was being read (<see cref="LedgerNotifications.Generation"/>, checked again after storing), the round-trip path
 /// validates entries against the database, and neither fits the output cache's policy hooks, which decide before the
 /// body is stored.
+/// With reads on PostgreSQL hot standbys, an answer to keep is read from the primary while the node listens (a
+/// standby may not have replayed the commit whose notification dropped the old answer yet); while it does not, the
+/// round trip goes where the request's reads go (<see cref="ReadRoute"/>), and the version check below sends an
+/// answer read across two servers at different points down the batch path, never into memory.
 /// </summary>
 public sealed class CurrentDeals : IDisposable
 {
@@ -31,10 +35,13 @@ public sealed class CurrentDeals : IDisposable
     private readonly string _stateSql;
     private readonly MemoryCache _rendered;
 
-    public CurrentDeals(IDocumentStore store, LedgerDatabase database, NpgsqlDataSource dataSource,
+    private readonly StandbyReads _standbys;
+
+    public CurrentDeals(IDocumentStore store, LedgerDatabase database, NpgsqlDataSource dataSource, StandbyReads standbys,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IConfiguration configuration, LedgerNotifications notifications)
     {
         _store = store;
+        _standbys = standbys;
         _dataSource = dataSource;
         _json = json;
         _notifications = notifications;
@@ -53,8 +60,10 @@ public sealed class CurrentDeals : IDisposable
     /// deal exists. <paramref name="fromMemory"/> false reads through to the database (a minimum position this node
     /// has not been told of).
     /// </summary>
-    public async Task<(byte[] Json, long Version, long Position)?> GetAsync(string slug, bool fromMemory, CancellationToken ct)
+    public async Task<(byte[] Json, long Version, long Position)?> GetAsync(IQuerySession requestSession, HttpContext context, string slug,
+        CancellationToken ct)
     {
+        var fromMemory = ReadPosition.FromMemory(context);
         // Taken before anything is read: an answer read while a notification arrived may predate it.
         var generation = _notifications.Generation;
         if (fromMemory && _notifications.Live && _rendered.TryGetValue(slug, out Rendered? known))
@@ -62,19 +71,32 @@ public sealed class CurrentDeals : IDisposable
             return (known!.Json, known.Version, known.Position);
         }
 
+        var route = _standbys.Enabled && _notifications.Live ? ReadRoute.ToPrimary : ReadRoute.Of(context);
         long version, position;
         Guid last;
         // The round trip needs neither a Marten session nor its connection handling, only the shared pool.
-        await using (var command = _dataSource.CreateCommand(_stateSql))
+        for (var attempt = 1; ; attempt++)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = slug });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
+            try
             {
-                return null;
-            }
+                await using var command = route.Pinned is { } pinned ? new NpgsqlCommand(_stateSql, pinned)
+                    : (route.Primary ? _dataSource : _standbys.Reads).CreateCommand(_stateSql);
+                command.Parameters.Add(new NpgsqlParameter { Value = slug });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                if (!await reader.ReadAsync(ct))
+                {
+                    return null;
+                }
 
-            (version, position, last) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2));
+                (version, position, last) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2));
+                break;
+            }
+            catch (NpgsqlException e) when (attempt == 1 && route.Pinned is null && _standbys.Enabled && e.IsTransient)
+            {
+                // A pooled connection to a standby that went down fails once; Npgsql then marks that host offline
+                // (for Host Recheck Seconds), so the second attempt reaches another standby or the primary. Marten's
+                // own queries get the same from its resilience pipeline.
+            }
         }
 
         // The last event's id tells versions apart even across ledgers (a test database reset, a restored backup).
@@ -83,7 +105,8 @@ public sealed class CurrentDeals : IDisposable
             return (cached.Json, version, cached.Position);
         }
 
-        await using var session = _store.QuerySession();
+        await using var primary = route == ReadRoute.ToPrimary && _standbys.Enabled ? _store.PrimaryQuerySession() : null;
+        var session = primary ?? requestSession;
         var deal = await session.LoadAsync<DealSummary>(slug, ct);
         if (deal is null)
         {

@@ -1,3 +1,4 @@
+using DealLedger.Api.Admin;
 using DealLedger.Api.Facts;
 using DealLedger.Api.Reads;
 using DealLedger.Api.Streams;
@@ -23,8 +24,9 @@ public static class DealEndpoints
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(string slug, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
-        HttpContext context, IQuerySession session, CurrentDeals current, CancellationToken ct)
+        HttpContext context, ServingReads reads, CurrentDeals current, CancellationToken ct)
     {
+        var session = reads.Session;
         var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
         if (problem is not null)
         {
@@ -33,7 +35,7 @@ public static class DealEndpoints
 
         if (query!.IsCurrent)
         {
-            if (await current.GetAsync(slug, ReadPosition.FromMemory(context), ct) is not { } answer)
+            if (await current.GetAsync(session, context, slug, ct) is not { } answer)
             {
                 return Problems.NotFound("deal", slug);
             }
@@ -60,8 +62,9 @@ public static class DealEndpoints
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> List(string? party, string? kind, string? status, string? sort, string? cursor, int? limit,
         string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
-        HttpContext context, IQuerySession session, CancellationToken ct)
+        HttpContext context, ServingReads reads, CancellationToken ct)
     {
+        var session = reads.Session;
         var (temporal, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
         if (problem is not null)
         {
@@ -128,8 +131,9 @@ public static class DealEndpoints
     [ProducesResponseType<Page<RecordedEvent>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> History(string slug, string? cursor, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> History(string slug, string? cursor, int? limit, HttpContext context, ServingReads reads, CancellationToken ct)
     {
+        var session = reads.Session;
         var summary = await session.LoadAsync<DealSummary>(slug, ct);
         return summary is null
             ? Problems.NotFound("deal", slug)

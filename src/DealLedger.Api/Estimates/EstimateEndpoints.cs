@@ -1,3 +1,4 @@
+using DealLedger.Api.Admin;
 using DealLedger.Api.Facts;
 using DealLedger.Api.Temporal;
 using DealLedger.Projections.Estimates;
@@ -16,8 +17,9 @@ public static class EstimateEndpoints
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(string slug, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
-        HttpContext context, IQuerySession session, CancellationToken ct)
+        HttpContext context, ServingReads reads, CancellationToken ct)
     {
+        var session = reads.Session;
         var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
         if (problem is not null)
         {
@@ -46,8 +48,9 @@ public static class EstimateEndpoints
     [Tags("Estimates")]
     [ProducesResponseType<Page<EstimateHistory>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> List(string? party, string? metric, string? cursor, int? limit, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(string? party, string? metric, string? cursor, int? limit, ServingReads reads, CancellationToken ct)
     {
+        var session = reads.Session;
         var query = session.Query<EstimateHistory>().AsQueryable();
         if (!string.IsNullOrEmpty(party))
         {

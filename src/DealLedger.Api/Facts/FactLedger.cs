@@ -1,3 +1,4 @@
+using DealLedger.Api.Reads;
 using DealLedger.Domain.Deals;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Recording;
@@ -59,7 +60,7 @@ public static class FactLedger
         {
             // Lost a race: either the same fact id was recorded meanwhile (answer as for a resend) or the
             // subject moved on under us.
-            await using var fresh = session.DocumentStore.QuerySession();
+            await using var fresh = session.DocumentStore.PrimaryQuerySession();
             if ((await StoredAsync(fresh, [fact.FactId], ct)).TryGetValue(fact.FactId, out var raced))
             {
                 return OutcomeOf(RecordFact.Resent(fact, raced));

@@ -24,7 +24,7 @@ public sealed record Posture(bool ApplySchema, bool DocsEnabled, IReadOnlyList<s
     public void CorsPolicy(CorsPolicyBuilder policy) =>
         policy.WithOrigins([.. AllowedOrigins])
             .WithMethods("GET", "POST", "DELETE")
-            .WithHeaders("Content-Type", "Accept", ApiKeyHandler.Header, "If-Match", Correlation.Header)
-            .WithExposedHeaders("ETag", "Location", Correlation.Header)
+            .WithHeaders("Content-Type", "Accept", ApiKeyHandler.Header, "If-Match", Correlation.Header, Reads.ReadPosition.MinimumHeader)
+            .WithExposedHeaders("ETag", "Location", Correlation.Header, Reads.ReadPosition.Header)
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
 }

@@ -27,6 +27,26 @@ public sealed class DatabaseOptions
 
     /// <summary>How often a statement must run on a connection before it is prepared (Npgsql's <c>Auto Prepare Min Usages</c>).</summary>
     public int AutoPrepareMinUsages { get; set; } = 2;
+
+    /// <summary>
+    /// Where request reads go when the connection string lists several hosts (a primary and its hot standbys):
+    /// <see cref="ReadPreference.Primary"/> (the default) or <see cref="ReadPreference.PreferStandby"/>. Writes, schema,
+    /// the daemon, rebuilds and locks always use the primary. See docs/scaling.md.
+    /// </summary>
+    public ReadPreference Reads { get; set; } = ReadPreference.Primary;
+
+    /// <summary>
+    /// How long a read that names a minimum log position waits for a standby that has not replayed it yet, before
+    /// it is read from the primary instead.
+    /// </summary>
+    public int StandbyWaitMilliseconds { get; set; } = 200;
+}
+
+/// <summary>Where request reads go when PostgreSQL hot standbys are listed (<c>Database:Reads</c>).</summary>
+public enum ReadPreference
+{
+    Primary,
+    PreferStandby,
 }
 
 /// <summary>
@@ -49,8 +69,14 @@ public static class ConnectionBudget
         var wanted = Math.Max(1, options.MaxPoolSize);
         try
         {
-            // Unpooled and closed at once: the budget's own pool does not exist yet.
+            // Unpooled and closed at once: the budget's own pool does not exist yet. With standbys listed, the primary's
+            // limit counts (a hot standby must allow at least as many connections as its primary).
             var probe = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 };
+            if (ListsSeveralHosts(connectionString))
+            {
+                probe.TargetSessionAttributes = "primary";
+            }
+
             await using var connection = new NpgsqlConnection(probe.ConnectionString);
             await connection.OpenAsync(ct);
             await using var command = new NpgsqlCommand(
@@ -78,10 +104,19 @@ public static class ConnectionBudget
         return wanted;
     }
 
-    /// <summary>Registers the process's data source, sized before the host is built.</summary>
+    /// <summary>True when the connection string lists several hosts (<c>Host=primary:5432,standby:5432</c>).</summary>
+    public static bool ListsSeveralHosts(string connectionString) =>
+        (new NpgsqlConnectionStringBuilder(connectionString).Host ?? "").Contains(',', StringComparison.Ordinal);
+
+    /// <summary>
+    /// Registers the process's data source, sized before the host is built. A connection string listing several hosts
+    /// gets Npgsql's multi-host data source: one pool per host, each of <paramref name="poolSize"/>; its own connections
+    /// (and every hand-written query here that opens one) go to the primary, and reads choose a standby explicitly
+    /// (<see cref="Reads.StandbyReads"/>).
+    /// </summary>
     public static void Register(IServiceCollection services, string connectionString, int poolSize, DatabaseOptions options)
     {
-        services.AddSingleton(sp =>
+        services.AddSingleton<NpgsqlDataSource>(sp =>
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             builder.ConnectionStringBuilder.MaxPoolSize = poolSize;
@@ -95,7 +130,14 @@ public static class ConnectionBudget
             }
 
             builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
-            return builder.Build();
+            if (!ListsSeveralHosts(connectionString))
+            {
+                return builder.Build();
+            }
+
+            // Writes must never land on a standby, whatever order the hosts are listed in or whichever one failover promoted.
+            builder.ConnectionStringBuilder.TargetSessionAttributes = "primary";
+            return builder.BuildMultiHost();
         });
     }
 }

@@ -22,6 +22,10 @@ public static class ReadPosition
     /// <summary>Whether this request may be answered from memory (no minimum, or one this node has been told of).</summary>
     public static bool FromMemory(HttpContext context) => context.Features.Get<Minimum>() is not { FromMemory: false };
 
+    /// <summary>A valid <c>position</c> pin: a read pinned there needs the log up to it just as a minimum position does.</summary>
+    public static long? Pin(HttpRequest request) =>
+        long.TryParse(request.Query["position"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
+
     public static void Set(HttpContext context, long position) =>
         context.Response.Headers[Header] = position.ToString(CultureInfo.InvariantCulture);
 

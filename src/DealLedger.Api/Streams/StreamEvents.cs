@@ -1,3 +1,4 @@
+using DealLedger.Api.Admin;
 using DealLedger.Api.Auth;
 using DealLedger.Api.Temporal;
 using DealLedger.Domain.Facts;
@@ -41,8 +42,8 @@ public static class StreamEvents
     [ProducesResponseType<Page<RecordedEvent>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static Task<IResult> Get(string slug, string? cursor, int? limit, HttpContext context, IQuerySession session, CancellationToken ct) =>
-        PageAsync(context, session, slug, cursor, limit, () => Problems.NotFound("stream", slug), ct);
+    public static Task<IResult> Get(string slug, string? cursor, int? limit, HttpContext context, ServingReads reads, CancellationToken ct) =>
+        PageAsync(context, reads.Session, slug, cursor, limit, () => Problems.NotFound("stream", slug), ct);
 
     /// <summary>
     /// A page of a stream's facts in version order. The first page pins the log position, and its cursor carries
