@@ -37,7 +37,7 @@ public sealed class CurrentDeals(
     });
 
     /// <summary>The answer as JSON bytes and the stream version (for the ETag), or null when no such deal exists.</summary>
-    public async Task<(byte[] Json, long Version)?> GetAsync(IQuerySession session, HttpContext context, string slug, CancellationToken ct)
+    public async Task<(byte[] Json, long Version)?> GetAsync(ServingReads reads, HttpContext context, string slug, CancellationToken ct)
     {
         long version, position;
         Guid last;
@@ -74,6 +74,8 @@ public sealed class CurrentDeals(
             return (cached.Json, version);
         }
 
+        // Only a miss opens a Marten session.
+        var session = reads.Session;
         var deal = await session.LoadAsync<DealSummary>(slug, ct);
         if (deal is null)
         {
