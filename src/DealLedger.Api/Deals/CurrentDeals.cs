@@ -60,7 +60,7 @@ public sealed class CurrentDeals : IDisposable
     /// deal exists. <paramref name="fromMemory"/> false reads through to the database (a minimum position this node
     /// has not been told of).
     /// </summary>
-    public async Task<(byte[] Json, long Version, long Position)?> GetAsync(IQuerySession requestSession, HttpContext context, string slug,
+    public async Task<(byte[] Json, long Version, long Position)?> GetAsync(ServingReads reads, HttpContext context, string slug,
         CancellationToken ct)
     {
         var fromMemory = ReadPosition.FromMemory(context);
@@ -106,7 +106,8 @@ public sealed class CurrentDeals : IDisposable
         }
 
         await using var primary = route == ReadRoute.ToPrimary && _standbys.Enabled ? _store.PrimaryQuerySession() : null;
-        var session = primary ?? requestSession;
+        // Only a miss opens a Marten session.
+        var session = primary ?? reads.Session;
         var deal = await session.LoadAsync<DealSummary>(slug, ct);
         if (deal is null)
         {

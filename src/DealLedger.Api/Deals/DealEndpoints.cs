@@ -26,7 +26,6 @@ public static class DealEndpoints
     public static async Task<IResult> Get(string slug, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
         HttpContext context, ServingReads reads, CurrentDeals current, CancellationToken ct)
     {
-        var session = reads.Session;
         var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
         if (problem is not null)
         {
@@ -35,7 +34,7 @@ public static class DealEndpoints
 
         if (query!.IsCurrent)
         {
-            if (await current.GetAsync(session, context, slug, ct) is not { } answer)
+            if (await current.GetAsync(reads, context, slug, ct) is not { } answer)
             {
                 return Problems.NotFound("deal", slug);
             }
@@ -45,7 +44,7 @@ public static class DealEndpoints
             return Results.Bytes(answer.Json, "application/json");
         }
 
-        var (deal, basis) = await TemporalReads.DealAsync(session, slug, query!, ct);
+        var (deal, basis) = await TemporalReads.DealAsync(reads.Session, slug, query!, ct);
         return deal is null
             ? Problems.Status(StatusCodes.Status404NotFound, "Unknown deal", $"No fact about deal '{slug}' is known on this basis.",
                 new Dictionary<string, object?> { ["basis"] = basis })

@@ -31,7 +31,17 @@ public sealed class StandbyReadsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _primary = await LocalPostgres.StartThrowawayAsync();
-        _standby = await _primary.StartStandbyAsync();
+        try
+        {
+            _standby = await _primary.StartStandbyAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a class whose initialisation failed: stop the primary here.
+            await _primary.DisposeAsync();
+            throw;
+        }
+
         var connectionString = new NpgsqlConnectionStringBuilder(_primary.ConnectionString())
         {
             Host = $"127.0.0.1:{_primary.Port},127.0.0.1:{_standby.Port}",
