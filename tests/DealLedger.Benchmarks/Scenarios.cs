@@ -27,6 +27,8 @@ public static class Scenarios
             ["B5"] = Load.ReadLatencyAsync,
             ["B6"] = TemporalReadVersusSmallDealAsync,
             ["B7"] = Replay.RebuildVersusHandWrittenAsync,
+            ["B7p"] = Replay.PartyExposureLinearityAsync,
+            ["B7l"] = PartyLive.OneFactVersusPartySizeAsync,
             ["B8"] = Replay.RebuildMemoryAsync,
             ["B9"] = Load.ApiMemoryAsync,
         };
