@@ -54,6 +54,11 @@ public static class LedgerStore
         options.Events.EnableUniqueIndexOnEventId = true;
         options.Events.EnableEventTypeIndex = true;
 
+        // A party's stream is started with PartyExposure as its aggregate type (stored as "party_exposure"). Since
+        // version 3 no projection aggregates that type (it stores an entry per party and deal), so Marten would not
+        // resolve the stored name back to it: name it here, so existing party streams still read as parties.
+        ((Marten.Events.EventGraph)options.Events).AggregateAliasFor(typeof(PartyExposure));
+
         // Pinned wire names: the stored type of each event is its fact type, never a CLR name.
         foreach (var type in FactTypes.All)
         {

@@ -60,7 +60,8 @@ public static class ReadModels
         new("DealSummary", typeof(DealSummary), ProjectionLifecycle.Inline, () => new DealSummaryProjection()),
         new("EstimateHistory", typeof(EstimateHistory), ProjectionLifecycle.Inline, () => new EstimateHistoryProjection()),
         // Version 2 (issue 10): money out and in apart, per kind, with precision and because lists; a new document shape.
-        new("PartyExposure", typeof(PartyExposure), ProjectionLifecycle.Async, () => new PartyExposureProjection(), Version: 2),
+        // Version 3 (issue 11): a document per party and deal, assembled at read time, so a party's cost is linear in its deals.
+        new("PartyExposure", typeof(PartyExposureEntry), ProjectionLifecycle.Async, () => new PartyExposureProjection(), Version: 3),
         new("Timeline", typeof(TimelineEntry), ProjectionLifecycle.Async, () => new TimelineProjection()),
         new("SourceScorecard", typeof(SourceScorecard), ProjectionLifecycle.Async, () => new SourceScorecardProjection()),
         new("CommitmentsByYear", typeof(CommitmentsByYear), ProjectionLifecycle.Async, () => new CommitmentsByYearProjection(), Version: 2),
@@ -104,6 +105,7 @@ public static class ReadModels
         options.Schema.For<FactIndexEntry>().Index(x => x.Subject).Index(x => x.Refers);
         options.Schema.For<DealSummary>().Index(x => x.Kind).Index(x => x.Status);
         options.Schema.For<EstimateHistory>().Index(x => x.Party);
+        options.Schema.For<PartyExposureEntry>().Index(x => x.Party);
         options.Schema.For<TimelineEntry>().Index(x => x.ReportedOn).Index(x => x.Subject);
     }
 }

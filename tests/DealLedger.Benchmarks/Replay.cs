@@ -60,6 +60,45 @@ public static class Replay
             $"the same at {Count(small)} events", $"{atSmall.PeakMegabytes:N0} MB", ratio, "<= 1.5x", ratio <= 1.5);
     }
 
+    /// <summary>
+    /// B7p: PartyExposure's rebuild rate at the large size against the small one. A read model linear in the log keeps
+    /// its rate as the log grows (>= 0.8); one whose documents grow with the log and are rewritten per page does not.
+    /// Quick runs use 20,000 / 200,000 events: below that a rebuild's fixed cost is all it shows.
+    /// </summary>
+    public static async Task<Result> PartyExposureLinearityAsync(ApiFixture api, Options options)
+    {
+        var (small, large) = options.Quick ? (20_000, 200_000) : (100_000, 1_000_000);
+        var atSmall = await RebuildRateAsync(api, small, "PartyExposure", rounds: 3);
+        var atLarge = await RebuildRateAsync(api, large, "PartyExposure", rounds: 1);
+        var ratio = atLarge / atSmall;
+        return new Result("B7p", $"PartyExposure rebuild events/s at {Count(large)} events (in process)", $"{atLarge:N0}/s",
+            $"the same at {Count(small)} events", $"{atSmall:N0}/s", ratio, ">= 0.8", ratio >= 0.8);
+    }
+
+    /// <summary>A read model's rebuild rate (median of the rounds): B7's own figure when it measured this size, else measured here.</summary>
+    private static async Task<double> RebuildRateAsync(ApiFixture api, int events, string readModel, int rounds)
+    {
+        if (Measured.TryGetValue(events, out var known) && known.Others.TryGetValue(readModel, out var rate))
+        {
+            return rate;
+        }
+
+        using var store = DocumentStore.For(o => LedgerStore.Configure(o, api.ConnectionString, Schema));
+        await LoadAsync(store, events);
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        await daemon.RebuildProjectionAsync("DealSummary", TimeSpan.FromMinutes(30), CancellationToken.None);
+        var rates = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var watch = Stopwatch.StartNew();
+            await daemon.RebuildProjectionAsync(readModel, TimeSpan.FromMinutes(60), CancellationToken.None);
+            rates.Add(events / watch.Elapsed.TotalSeconds);
+        }
+
+        Console.WriteLine($"  {readModel} at {Count(events)} events: {string.Join(", ", rates.Select(r => $"{r:N0}/s"))}");
+        return Measure.Median(rates);
+    }
+
     private static (int Small, int Large) Sizes(Options options) => options.Quick ? (1_000, 10_000) : (100_000, 1_000_000);
 
     private static async Task<Rebuilds> MeasureAsync(ApiFixture api, Options options, int events, bool others)

@@ -28,6 +28,8 @@ public static class Scenarios
             ["B5"] = Load.ReadLatencyAsync,
             ["B6"] = One(TemporalReadVersusSmallDealAsync),
             ["B7"] = One(Replay.RebuildVersusHandWrittenAsync),
+            ["B7p"] = One(Replay.PartyExposureLinearityAsync),
+            ["B7l"] = One(PartyLive.OneFactVersusPartySizeAsync),
             ["B8"] = One(Replay.RebuildMemoryAsync),
             ["B9"] = One(Load.ApiMemoryAsync),
             ["B10"] = One(Load.CrossNodeLagAsync),

@@ -20,15 +20,20 @@ public sealed class DealPartiesGrouper(string? role = null) : IAggregateGrouper<
 
     public async Task Group(IQuerySession session, IReadOnlyList<IEvent> events, IEventGrouping<string> grouping)
     {
-        foreach (var e in events.Where(e => e.Data is PartyReported))
+        foreach (var (party, e) in await RouteAsync(session, events))
         {
-            grouping.AddEvent(e.StreamKey!, e);
+            grouping.AddEvent(party, e);
         }
+    }
 
+    /// <summary>Each event with each party it goes to.</summary>
+    public async Task<IReadOnlyList<(string Party, IEvent Event)>> RouteAsync(IQuerySession session, IReadOnlyList<IEvent> events)
+    {
+        var routes = events.Where(e => e.Data is PartyReported).Select(e => (e.StreamKey!, e)).ToList();
         var dealEvents = events.Where(e => IsDealFact(e.Data)).ToList();
         if (dealEvents.Count == 0)
         {
-            return;
+            return routes;
         }
 
         var ids = dealEvents.Select(e => e.StreamKey!).Distinct().ToArray();
@@ -51,10 +56,9 @@ public sealed class DealPartiesGrouper(string? role = null) : IAggregateGrouper<
                     break;
             }
 
-            foreach (var party in parties)
-            {
-                grouping.AddEvent(party, e);
-            }
+            routes.AddRange(parties.Select(party => (party, e)));
         }
+
+        return routes;
     }
 }

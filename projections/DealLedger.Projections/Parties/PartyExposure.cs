@@ -12,6 +12,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Aggregation;
 using Marten.Events.Projections;
+using Marten.Schema;
 
 namespace DealLedger.Projections.Parties;
 
@@ -87,42 +88,105 @@ public sealed record PartyDeal(
 public sealed record DealPartyRef(string Party, string Role);
 
 /// <summary>
-/// Async, multi-stream. A deal event reaches every party of that deal; the party's entry for the deal is
-/// refreshed from the deal's inline <see cref="DealSummary"/>, which is always at least as new as the event.
-/// Once the daemon has caught up, every entry therefore equals the deal's final summary, live or rebuilt.
+/// The stored form of party exposure (version 3): one document per party and deal (<see cref="Deal"/>, id
+/// "party/deal"), and one per party that has a name (id "party", no deal). A party's answer is assembled from its
+/// documents at read time (<see cref="PartyExposureProjection.FromEntries"/>), so recording a fact rewrites one small
+/// document per party of its deal, however many deals those parties have (docs/read-models.md, "Party exposure").
+/// Its tables keep the read model's name (mt_doc_partyexposure_3), so side-by-side versions and the parity check
+/// find every version's table by the same rule.
 /// </summary>
-public sealed partial class PartyExposureProjection : MultiStreamProjection<PartyExposure, string>
+[DocumentAlias("partyexposure")]
+public sealed class PartyExposureEntry
+{
+    public string Id { get; set; } = "";
+    public string Party { get; set; } = "";
+    public string? Name { get; set; }
+    public PartyDeal? Deal { get; set; }
+
+    public static string IdOf(string party, string deal) => $"{party}/{deal}";
+}
+
+/// <summary>
+/// Async, multi-stream. A deal event reaches every party of that deal, as the party's entry for that deal; the
+/// entry is refreshed from the deal's inline <see cref="DealSummary"/>, which is always at least as new as the
+/// event, loaded once per page for all the page's deals. Once the daemon has caught up, every entry therefore
+/// equals what the deal's final summary says, live or rebuilt.
+/// </summary>
+public sealed partial class PartyExposureProjection : MultiStreamProjection<PartyExposureEntry, string>
 {
     public PartyExposureProjection()
     {
-        CustomGrouping(new DealPartiesGrouper());
+        CustomGrouping(new EntryGrouper());
     }
 
-    public override async ValueTask<(PartyExposure?, ActionType)> DetermineActionAsync(
+    public override async Task EnrichEventsAsync(SliceGroup<PartyExposureEntry, string> group, IQuerySession querySession, CancellationToken cancellation)
+    {
+        var dealIds = group.Slices.SelectMany(s => s.Events()).Where(e => IsDealFact(e.Data)).Select(e => e.StreamKey!).Distinct().ToArray();
+        if (dealIds.Length == 0)
+        {
+            return;
+        }
+
+        var summaries = (await querySession.LoadManyAsync<DealSummary>(cancellation, dealIds)).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (var slice in group.Slices)
+        {
+            if (DealOf(slice.Id) is { } deal && summaries.TryGetValue(deal, out var summary))
+            {
+                slice.Reference(summary);
+            }
+        }
+    }
+
+    public override ValueTask<(PartyExposureEntry?, ActionType)> DetermineActionAsync(
         IQuerySession session,
-        PartyExposure? snapshot,
+        PartyExposureEntry? snapshot,
         string identity,
-        IIdentitySetter<PartyExposure, string> identitySetter,
+        IIdentitySetter<PartyExposureEntry, string> identitySetter,
         IReadOnlyList<IEvent> events,
         CancellationToken cancellation)
     {
-        var exposure = snapshot ?? new PartyExposure { Id = identity };
-        foreach (var reported in events.Select(e => e.Data).OfType<PartyReported>())
+        if (DealOf(identity) is not { } deal)
         {
-            exposure.Name = reported.Name;
+            var named = snapshot ?? new PartyExposureEntry { Id = identity, Party = identity };
+            foreach (var reported in events.Select(e => e.Data).OfType<PartyReported>())
+            {
+                named.Name = reported.Name;
+            }
+
+            return ValueTask.FromResult<(PartyExposureEntry?, ActionType)>((named, ActionType.Store));
         }
 
-        var dealIds = events.Where(e => IsDealFact(e.Data))
-            .Select(e => e.StreamKey!).Distinct().ToArray();
-        if (dealIds.Length == 0)
-        {
-            return (exposure, ActionType.Store);
-        }
+        var party = identity[..^(deal.Length + 1)];
+        var entry = events.TryFindReference<DealSummary>(out var summary) ? EntriesOf(party, [summary]).SingleOrDefault() : null;
+        return ValueTask.FromResult<(PartyExposureEntry?, ActionType)>(entry is null
+            ? (snapshot, snapshot is null ? ActionType.Nothing : ActionType.Delete)
+            : (new PartyExposureEntry { Id = identity, Party = party, Deal = entry }, ActionType.Store));
+    }
 
-        var summaries = await session.LoadManyAsync<DealSummary>(cancellation, dealIds);
-        var refreshed = summaries.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-        var entries = exposure.Deals.Where(d => !refreshed.Contains(d.Deal)).Concat(EntriesOf(identity, summaries));
-        return (Assemble(identity, exposure.Name, entries), ActionType.Store);
+    /// <summary>
+    /// A party's exposure from its stored entries (its name and one per deal), by the same assembly as
+    /// <see cref="Build"/>; null when nothing about the party is stored.
+    /// </summary>
+    public static PartyExposure? FromEntries(string party, IReadOnlyCollection<PartyExposureEntry> entries) =>
+        entries.Count == 0
+            ? null
+            : Assemble(party, entries.Select(e => e.Name).LastOrDefault(n => n is not null), entries.Select(e => e.Deal).OfType<PartyDeal>());
+
+    /// <summary>The deal of an entry's id ("party/deal"), or null for a party's own entry ("party").</summary>
+    private static string? DealOf(string identity) => identity.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? identity[(slash + 1)..] : null;
+
+    /// <summary>Sends a party's own report to its entry, and each deal event to the entry of every party the deal has.</summary>
+    private sealed class EntryGrouper : IAggregateGrouper<string>
+    {
+        private readonly DealPartiesGrouper _parties = new();
+
+        public async Task Group(IQuerySession session, IReadOnlyList<IEvent> events, IEventGrouping<string> grouping)
+        {
+            foreach (var (party, e) in await _parties.RouteAsync(session, events))
+            {
+                grouping.AddEvent(IsDealFact(e.Data) ? PartyExposureEntry.IdOf(party, e.StreamKey!) : party, e);
+            }
+        }
     }
 
     /// <summary>

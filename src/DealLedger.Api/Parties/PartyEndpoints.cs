@@ -23,7 +23,7 @@ public static class PartyEndpoints
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(string slug, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
-        HttpContext context, ServingReads reads, CancellationToken ct)
+        HttpContext context, ServingReads reads, ReadModelVersions versions, ReadModelCatalog catalog, CancellationToken ct)
     {
         var session = reads.Session;
         var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
@@ -34,8 +34,7 @@ public static class PartyEndpoints
 
         if (query!.IsCurrent)
         {
-            return await TemporalReads.StoredAsync<PartyExposure>(context, session, slug, "PartyExposure", query,
-                () => Problems.NotFound("party", slug), ct);
+            return await CurrentAsync(slug, query, context, session, versions.ServingOf(catalog.Find(ReadModel)!), ct);
         }
 
         var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, await TemporalReads.DealsOfAsync(session, slug, null, ct), ct);
@@ -46,5 +45,29 @@ public static class PartyEndpoints
             ? Problems.Status(StatusCodes.Status404NotFound, "Unknown party", $"Nothing about party '{slug}' is known on this basis.",
                 new Dictionary<string, object?> { ["basis"] = basis })
             : TemporalReads.WithBasis(context, exposure, basis);
+    }
+
+    private const string ReadModel = "PartyExposure";
+
+    /// <summary>
+    /// The party's stored entries, one per deal and one for its name, in one indexed query, assembled by the
+    /// projection's own rule. Before version 3 serves (a deployment building it beside version 2), the serving
+    /// version's whole document per party is returned as it was stored: it already has the answer's shape.
+    /// </summary>
+    private static async Task<IResult> CurrentAsync(string slug, TemporalQuery query, HttpContext context, IQuerySession session, uint serving,
+        CancellationToken ct)
+    {
+        var basis = query.BasisAt(await TemporalReads.ProgressOfAsync(session, ReadModel, ct));
+        if (serving < 3)
+        {
+            return await session.Json.FindByIdAsync<PartyExposureEntry>(slug, ct) is { } stored
+                ? TemporalReads.WithBasis(context, System.Text.Json.Nodes.JsonNode.Parse(stored)!, basis)
+                : Problems.NotFound("party", slug);
+        }
+
+        var entries = await session.Query<PartyExposureEntry>().Where(e => e.Party == slug).ToListAsync(ct);
+        return PartyExposureProjection.FromEntries(slug, entries) is { } exposure
+            ? TemporalReads.WithBasis(context, exposure, basis)
+            : Problems.NotFound("party", slug);
     }
 }

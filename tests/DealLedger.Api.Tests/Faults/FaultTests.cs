@@ -162,7 +162,7 @@ public class FaultTests(ApiFixture api, ITestOutputHelper output) : ApiTest(api)
         {
             foreach (var model in ReadModels.All)
             {
-                await daemon.RebuildProjectionAsync(model.Name, TimeSpan.FromMinutes(2), CancellationToken.None);
+                await CatchUp.RebuildAsync(daemon, store, model.Name);
             }
         }
 

@@ -152,9 +152,9 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
         (await Api.PostFactAsync(Envelopes.Value("poison", "some-deal", "2025-01-02", 1m), client)).EnsureSuccessStatusCode();
         (await Api.PostFactAsync(Envelopes.Value("after", "some-deal", "2025-01-03", 2m), client)).EnsureSuccessStatusCode();
 
-        await host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
-
         var store = host.Services.GetRequiredService<IDocumentStore>();
+        await CatchUp.WaitAsync(store, host.WaitForNonStaleProjectionDataAsync);
+
         await using var session = store.QuerySession();
         var deadLetters = await session.Query<JasperFx.Events.Daemon.DeadLetterEvent>().ToListAsync();
         var dead = Assert.Single(deadLetters);

@@ -56,7 +56,7 @@ public class RebuildOutcomeTests(ApiFixture api) : ApiTest(api)
             (await Api.PostFactAsync(Envelopes.Deal(id, "probe-deal-" + id, "2025-01-01"), Writer(host))).EnsureSuccessStatusCode();
         }
 
-        await host.WaitForNonStaleProjectionDataAsync(Patience);
+        await CatchUp.WaitAsync(host.Services.GetRequiredService<IDocumentStore>(), host.WaitForNonStaleProjectionDataAsync);
         var before = await ProbeIdsAsync(host);
         Assert.Equal(["fail-1", "fail-2", "fail-3"], before);
 
@@ -90,7 +90,7 @@ public class RebuildOutcomeTests(ApiFixture api) : ApiTest(api)
             (await Api.PostFactAsync(Envelopes.Deal(id, "probe-deal-" + id, "2025-01-01"), Writer(host))).EnsureSuccessStatusCode();
         }
 
-        await host.WaitForNonStaleProjectionDataAsync(Patience);
+        await CatchUp.WaitAsync(host.Services.GetRequiredService<IDocumentStore>(), host.WaitForNonStaleProjectionDataAsync);
         var before = await ProbeIdsAsync(host);
 
         // The rebuild stops at this fact until released, so the cancel always finds it running.

@@ -68,7 +68,7 @@ public class ScaleOutTests(ApiFixture api) : ApiTest(api)
         {
             foreach (var model in AsyncModels)
             {
-                await daemon.RebuildProjectionAsync(model, TimeSpan.FromMinutes(2), CancellationToken.None);
+                await CatchUp.RebuildAsync(daemon, store, model);
             }
         }
 

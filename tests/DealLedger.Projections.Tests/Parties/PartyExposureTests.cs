@@ -21,7 +21,7 @@ public class PartyExposureTests(LedgerStoreFixture ledger) : StoreTest(ledger)
             Envelopes.Deal("d3", "google-deal", "2025-09-11", "Reuters", ("openai", "buyer"), ("google", "vendor")));
         await Ledger.CatchUpAsync();
 
-        var openai = await Load<PartyExposure>("openai");
+        var openai = await Exposure("openai");
 
         Assert.Equal("OpenAI", openai.Name);
         Assert.Equal(["broadcom-deal", "google-deal", "oracle-deal"], openai.Deals.Select(d => d.Deal));
@@ -31,7 +31,7 @@ public class PartyExposureTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         Assert.Equal(["v2", "d2", "v1", "d1"], usd.Because);
         Assert.Equal((Flows.Purchase, null, null, 1), (unreported.Kind, unreported.Currency, unreported.Amount, unreported.Undisclosed));
         Assert.Equal(["broadcom", "google", "oracle"], openai.Counterparties.Select(c => c.Party));
-        var oracle = await Load<PartyExposure>("oracle");
+        var oracle = await Exposure("oracle");
         var fromOpenai = Assert.Single(oracle.Counterparties);
         Assert.Equal("openai", fromOpenai.Party);
         Assert.Equal(300_000_000_000m, Assert.Single(fromOpenai.In).Amount);
@@ -48,7 +48,7 @@ public class PartyExposureTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         await Record(Envelopes.Envelope("s3", "deal.party-joined", "stargate", "2025-02-01", new { party = "softbank", role = "partner" }));
         await Ledger.CatchUpAsync();
 
-        var softbank = await Load<PartyExposure>("softbank");
+        var softbank = await Exposure("softbank");
 
         var deal = Assert.Single(softbank.Deals);
         Assert.Equal(500_000_000_000m, deal.TotalValue!.Value.Money!.Amount);
@@ -75,16 +75,42 @@ public class PartyExposureTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         var summaries = await session.Query<DealSummary>().ToListAsync();
         foreach (var party in new[] { "openai", "softbank", "oracle" })
         {
-            var stored = await Load<PartyExposure>(party);
+            var stored = await Exposure(party);
             var built = PartyExposureProjection.Build(party, stored.Name, summaries);
 
             Assert.Equal(JsonSerializer.Serialize(built), JsonSerializer.Serialize(stored));
         }
 
-        var softbank = await Load<PartyExposure>("softbank");
+        var softbank = await Exposure("softbank");
         var contribution = Assert.Single(softbank.Totals.Out, f => f.Kind == Flows.Contribution);
         Assert.Equal(200_000_000_000m, contribution.Amount);
         Assert.Equal(["v2", "j1", "sh"], contribution.Because);
+    }
+
+    [Fact]
+    public async Task a_party_is_stored_as_one_document_per_deal_and_one_for_its_name()
+    {
+        await Record(
+            Envelopes.Envelope("p", "party.reported", "openai", "2025-09-11", new { name = "OpenAI" }),
+            Envelopes.Deal("d1", "oracle-deal", "2025-09-10"),
+            Envelopes.Deal("d2", "broadcom-deal", "2025-09-11", "Reuters", ("openai", "buyer"), ("broadcom", "vendor")),
+            Envelopes.Value("v2", "broadcom-deal", "2025-09-11", 10_000_000_000m));
+        await Ledger.CatchUpAsync();
+
+        await using var session = Ledger.Store.QuerySession();
+        var entries = await session.Query<PartyExposureEntry>().OrderBy(e => e.Id).ToListAsync();
+
+        Assert.Equal(["broadcom/broadcom-deal", "openai", "openai/broadcom-deal", "openai/oracle-deal", "oracle/oracle-deal"], entries.Select(e => e.Id));
+        Assert.Equal("OpenAI", Assert.Single(entries, e => e.Deal is null).Name);
+        Assert.All(entries.Where(e => e.Deal is not null), e => Assert.Equal(e.Id, PartyExposureEntry.IdOf(e.Party, e.Deal!.Deal)));
+    }
+
+    /// <summary>A party's exposure as the endpoint reads it: its entries in one query, assembled.</summary>
+    private async Task<PartyExposure> Exposure(string party)
+    {
+        await using var session = Ledger.Store.QuerySession();
+        var entries = await session.Query<PartyExposureEntry>().Where(e => e.Party == party).ToListAsync();
+        return PartyExposureProjection.FromEntries(party, entries) ?? throw new InvalidOperationException($"nothing stored about party '{party}'");
     }
 
     private static System.Text.Json.Nodes.JsonObject Envelope(string factId, string kind, string deal, params (string Party, string Role)[] parties) =>

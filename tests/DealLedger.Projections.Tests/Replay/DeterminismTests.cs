@@ -34,7 +34,7 @@ public class DeterminismTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         using var daemon = await Ledger.Store.BuildProjectionDaemonAsync();
         foreach (var model in ReadModels.All)
         {
-            await daemon.RebuildProjectionAsync(model.Name, TimeSpan.FromMinutes(5), CancellationToken.None);
+            await CatchUp.RebuildAsync(daemon, Ledger.Store, model.Name);
         }
     }
 

@@ -32,7 +32,7 @@ public class RebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         {
             foreach (var model in ReadModels.All)
             {
-                await daemon.RebuildProjectionAsync(model.Name, TimeSpan.FromMinutes(2), CancellationToken.None);
+                await CatchUp.RebuildAsync(daemon, Ledger.Store, model.Name);
             }
         }
 
@@ -113,7 +113,7 @@ public class RebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         {
             foreach (var model in ReadModels.All)
             {
-                await daemon.RebuildProjectionAsync(model.Name, TimeSpan.FromMinutes(2), CancellationToken.None);
+                await CatchUp.RebuildAsync(daemon, Ledger.Store, model.Name);
             }
         }
 
@@ -141,7 +141,7 @@ public class RebuildTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         using (var daemon = await later.BuildProjectionDaemonAsync())
         {
             await daemon.StartAllAsync();
-            await later.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+            await CatchUp.WaitAsync(later, later.WaitForNonStaleProjectionDataAsync);
             await daemon.StopAllAsync();
         }
 

@@ -125,7 +125,7 @@ public sealed class ReplayCompatibilityTests(LedgerStoreFixture ledger, Xunit.Ab
         {
             foreach (var model in ReadModels.All)
             {
-                await daemon.RebuildProjectionAsync(model.Name, TimeSpan.FromMinutes(1), CancellationToken.None);
+                await CatchUp.RebuildAsync(daemon, _store, model.Name);
             }
         }
 

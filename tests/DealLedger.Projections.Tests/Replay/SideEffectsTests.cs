@@ -47,7 +47,7 @@ public class SideEffectsTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         Assert.Equal(["a-late-deal"], second.Sent);
 
         using var daemon = await v2.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync("DealNotices", TimeSpan.FromMinutes(1), CancellationToken.None);
+        await CatchUp.RebuildAsync(daemon, v2, "DealNotices");
         Assert.Equal(["a-late-deal"], second.Sent);
     }
 
@@ -63,7 +63,7 @@ public class SideEffectsTests(LedgerStoreFixture ledger) : StoreTest(ledger)
     {
         using var daemon = await store.BuildProjectionDaemonAsync();
         await daemon.StartAllAsync();
-        await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        await CatchUp.WaitAsync(store, store.WaitForNonStaleProjectionDataAsync);
         await daemon.StopAllAsync();
     }
 }
