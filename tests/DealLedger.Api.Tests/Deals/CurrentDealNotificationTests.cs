@@ -47,6 +47,44 @@ public class CurrentDealNotificationTests(ApiFixture api) : ApiTest(api)
         Assert.True(notifications.Seen >= position);
     }
 
+    [Fact]
+    public async Task a_rebuild_that_rewrites_deal_documents_makes_every_node_forget_the_answers_it_holds()
+    {
+        await WaitUntilListeningAsync();
+        (await Api.PostFactAsync(Envelopes.Deal("r1", "rebuilt-deal", "2025-01-01"))).EnsureSuccessStatusCode();
+
+        // A document that no longer matches its events, as a changed fold would leave it before its rebuild.
+        var schema = PostgresServer.SchemaFor(typeof(ApiFixture).Assembly.GetName().Name!);
+        await using (var session = Api.Store.LightweightSession())
+        {
+            session.QueueSqlCommand($"update {schema}.mt_doc_dealsummary set data = jsonb_set(data, '{{title}}', '\"stale title\"') where id = 'rebuilt-deal'");
+            await session.SaveChangesAsync();
+        }
+
+        Assert.Equal("stale title", (string?)(await ReadAsync("/deals/rebuilt-deal")).Body["title"]);
+
+        var (exitCode, output) = await ApiCli.RunAsync(Api.ConnectionString, schema, "projections", "rebuild", "DealSummary");
+        Assert.True(exitCode == 0, output);
+
+        var watch = Stopwatch.StartNew();
+        while ((string?)(await ReadAsync("/deals/rebuilt-deal")).Body["title"] != "rebuilt-deal")
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "the node kept serving the answer it held before the rebuild");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task WaitUntilListeningAsync()
+    {
+        var notifications = Api.Host.Services.GetRequiredService<LedgerNotifications>();
+        var watch = Stopwatch.StartNew();
+        while (!notifications.Live)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "the API never started listening for appends");
+            await Task.Delay(50);
+        }
+    }
+
     private async Task<long> AppendElsewhereAsync(JsonObject envelope)
     {
         await using var session = Api.Store.LightweightSession();
