@@ -110,15 +110,17 @@ public sealed class AppendNotifications : Trigger
 
 /// <summary>
 /// The triggers as a storage feature of their own: Marten applies custom features after the event store's tables, which
-/// the triggers need (an extended schema object would be applied before them, and fail on a new database).
+/// the triggers need (an extended schema object would be applied before them, and fail on a new database). The schema is
+/// read from the options when the objects are asked for, so a store configured as a ledger and then given another
+/// schema (a test's, a side-by-side copy) puts its triggers on its own events table.
 /// </summary>
-public sealed class AppendNotificationsFeature(string schema) : Weasel.Core.Migrations.FeatureSchemaBase("AppendNotifications",
+public sealed class AppendNotificationsFeature(Marten.StoreOptions options) : Weasel.Core.Migrations.FeatureSchemaBase("AppendNotifications",
     new Weasel.Postgresql.PostgresqlMigrator())
 {
     public override Type StorageType => typeof(AppendNotificationsFeature);
 
     protected override IEnumerable<ISchemaObject> schemaObjects()
     {
-        yield return new AppendNotifications(schema);
+        yield return new AppendNotifications(options.Events.DatabaseSchemaName);
     }
 }

@@ -73,7 +73,7 @@ public static class LedgerStore
         options.Projections.Errors.SkipUnknownEvents = false;
 
         ReadModels.Register(options, models);
-        options.Storage.Add(new AppendNotificationsFeature(schema));
+        options.Storage.Add(new AppendNotificationsFeature(options));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     }
 
