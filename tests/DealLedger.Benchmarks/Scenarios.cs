@@ -22,6 +22,8 @@ public static class Scenarios
         {
             ["B1"] = ImportVersusCopyAsync,
             ["B2"] = Writes.PostVersusMartenAppendAsync,
+            ["B2b"] = Writes.PostVersusRawCommitAsync,
+            ["B2c"] = Writes.PostOnLongHistoryAsync,
             ["B3"] = Load.PostLatencyAsync,
             ["B4"] = Load.ReadThroughputAsync,
             ["B5"] = Load.ReadLatencyAsync,
