@@ -119,7 +119,7 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
             return (exposure, ActionType.Store);
         }
 
-        var summaries = await session.LoadManyAsync<DealSummary>(cancellation, dealIds);
+        var summaries = await DealSummaries.LoadManyAsync(session, dealIds, cancellation);
         var refreshed = summaries.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var entries = exposure.Deals.Where(d => !refreshed.Contains(d.Deal)).Concat(EntriesOf(identity, summaries));
         return (Assemble(identity, exposure.Name, entries), ActionType.Store);

@@ -59,7 +59,7 @@ public sealed class CurrentDeals(
         }
 
         await using var session = store.QuerySession();
-        var deal = await session.LoadAsync<DealSummary>(slug, ct);
+        var deal = await DealSummaries.LoadAsync(session, slug, ct);
         if (deal is null)
         {
             return null;
