@@ -9,10 +9,12 @@ namespace DealLedger.Projections.Deals;
 /// <summary>
 /// Deal summaries as answers give them: the stored document (current values, bounded in size) with the per-report
 /// history the fold keeps (every report of every term, milestone reports, status history, statuses of facts) put
-/// back. The whole summary of each recently written or read deal is kept in memory with the version and last
-/// event it was folded to; it is used only when the stream's event at that version is still that event (one small
-/// read), else the summary is folded again from the deal's events. So a write folds only its new facts into the
-/// summary it starts from, and stores a document whose size does not grow with the deal's history.
+/// back. The whole summary of each recently written or read deal is kept in memory with the version and the id of
+/// the last event it was folded to. It is used when the stored document names that event (no read at all); when
+/// the stream has grown since (another node wrote), only the newer events are read and folded onto it; otherwise
+/// (cold, evicted, another ledger, or a write that never committed, whose event id no stored document has) the
+/// deal's events are folded again. So a write folds only its new facts, and stores a document whose size does not
+/// grow with the deal's history.
 /// </summary>
 public sealed class DealSummaries : IDisposable
 {
@@ -65,6 +67,17 @@ public sealed class DealSummaries : IDisposable
             && (lastEvent is not null ? entry.LastEvent == lastEvent : await IsLastAsync(session, slug, version, entry.LastEvent, ct)))
         {
             return entry.Deal;
+        }
+
+        // Kept at an older version (another node wrote since): fold only the events after it, if it is still that stream.
+        if (entry is not null && entry.Version < version
+            && await session.Events.FetchStreamAsync(slug, version: version, fromVersion: entry.Version, token: ct) is { Count: > 1 } added
+            && added[0].Version == entry.Version && added[0].Id == entry.LastEvent && added[^1].Version == version)
+        {
+            var caughtUp = DealSummaryProjection.Fold(Copy(entry.Deal), slug, added.Skip(1));
+            caughtUp.Version = (int)version;
+            Keep(caughtUp, added[^1]);
+            return caughtUp;
         }
 
         var events = await session.Events.FetchStreamAsync(slug, version: version, token: ct);

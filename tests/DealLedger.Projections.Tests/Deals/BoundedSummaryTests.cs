@@ -67,6 +67,25 @@ public class BoundedSummaryTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         await AssertComposedIsTheFoldAsync();
     }
 
+    [Fact]
+    public async Task a_node_whose_summary_is_behind_another_nodes_writes_answers_with_them()
+    {
+        await Record(Envelopes.Deal("d1", Deal, "2025-09-10"), Envelopes.Value("v1", Deal, "2025-09-10", 1m));
+        await Load<DealSummary>(Deal);
+
+        // Another node (a store of its own, so a cache of its own) records two more facts.
+        using (var other = Ledger.CreateStore())
+        {
+            await LedgerStoreFixture.RecordAsync(other, [Envelopes.Parse(Envelopes.Value("v2", Deal, "2025-09-11", 2m))]);
+            await LedgerStoreFixture.RecordAsync(other, [Envelopes.Parse(Envelopes.Value("v3", Deal, "2025-09-12", 3m))]);
+        }
+
+        Assert.Equal(["v1", "v2", "v3"], (await Load<DealSummary>(Deal)).Terms["total-value"].Reports.Select(r => r.Source.FactId));
+        await Record(Envelopes.Value("v4", Deal, "2025-09-13", 4m));
+        Assert.Equal(["v1", "v2", "v3", "v4"], (await Load<DealSummary>(Deal)).Terms["total-value"].Reports.Select(r => r.Source.FactId));
+        await AssertComposedIsTheFoldAsync();
+    }
+
     private async Task<DealSummary> StoredAsync()
     {
         await using var session = Ledger.Store.QuerySession();
