@@ -15,8 +15,9 @@ public static class Paging
     public const int MaxLimit = 500;
 
     /// <param name="redact">Applied to each item of the page when given (e.g. to hide recorder names from anonymous callers).</param>
+    /// <param name="complete">Applied to the page's items when given (e.g. to put back what the stored documents leave out).</param>
     public static async Task<IResult> PageAsync<T>(IQueryable<T> sorted, string? cursor, int? limit, Basis basis, CancellationToken ct,
-        Action<System.Text.Json.Nodes.JsonObject>? redact = null)
+        Action<System.Text.Json.Nodes.JsonObject>? redact = null, Func<System.Text.Json.Nodes.JsonArray, Task>? complete = null)
         where T : notnull
     {
         if (LimitProblem(limit) is { } tooMany)
@@ -35,11 +36,16 @@ public static class Paging
         }
 
         var items = page.ItemsJson;
-        if (redact is not null && System.Text.Json.Nodes.JsonNode.Parse(items) is System.Text.Json.Nodes.JsonArray array)
+        if ((redact is not null || complete is not null) && System.Text.Json.Nodes.JsonNode.Parse(items) is System.Text.Json.Nodes.JsonArray array)
         {
+            if (complete is not null)
+            {
+                await complete(array);
+            }
+
             foreach (var item in array.OfType<System.Text.Json.Nodes.JsonObject>())
             {
-                redact(item);
+                redact?.Invoke(item);
             }
 
             items = array.ToJsonString();

@@ -21,6 +21,12 @@ public static class ResponseJson
                     {
                         type.Properties.Remove(reports);
                     }
+
+                    // Stored only, to check the whole summary kept in memory (DealSummaries); never an answer's.
+                    if (type.Type == typeof(DealSummary) && type.Properties.FirstOrDefault(p => p.Name == "lastEventId") is { } lastEvent)
+                    {
+                        type.Properties.Remove(lastEvent);
+                    }
                 },
             },
         };

@@ -21,6 +21,22 @@ if (unknown.Count > 0)
 }
 
 var options = new Options(quick);
+if (args.Contains("--one-more"))
+{
+    var host = new ApiFixture { Settings = [("Projections:DaemonMode", "Disabled")] };
+    await host.InitializeAsync();
+    try
+    {
+        await Writes.OneMoreFactAsync(host);
+    }
+    finally
+    {
+        await host.DisposeAsync();
+    }
+
+    return 0;
+}
+
 // The in-process API (B1, B6) runs no daemon: async views catching up would compete with the measured paths.
 var api = new ApiFixture { Settings = [("Projections:DaemonMode", "Disabled")] };
 Console.WriteLine("Starting PostgreSQL and the API in process...");

@@ -23,6 +23,8 @@ public static class Scenarios
         {
             ["B1"] = One(ImportVersusCopyAsync),
             ["B2"] = One(Writes.PostVersusMartenAppendAsync),
+            ["B2b"] = One(Writes.PostVersusRawCommitAsync),
+            ["B2c"] = One(Writes.PostOnLongHistoryAsync),
             ["B3"] = One(Load.PostLatencyAsync),
             ["B4"] = Load.ReadThroughputAsync,
             ["B5"] = Load.ReadLatencyAsync,

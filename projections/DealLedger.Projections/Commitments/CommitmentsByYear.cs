@@ -69,7 +69,7 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
             return (snapshot, ActionType.Nothing);
         }
 
-        Refresh(commitments, await session.LoadManyAsync<DealSummary>(cancellation, dealIds));
+        Refresh(commitments, await DealSummaries.LoadManyAsync(session, dealIds, cancellation));
         return (commitments, ActionType.Store);
     }
 

@@ -127,7 +127,8 @@ public sealed partial class PartyExposureProjection : MultiStreamProjection<Part
             return;
         }
 
-        var summaries = (await querySession.LoadManyAsync<DealSummary>(cancellation, dealIds)).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        // Composed (the stored summary keeps no per-report history; the direction rule needs it).
+        var summaries = (await DealSummaries.LoadManyAsync(querySession, dealIds, cancellation)).ToDictionary(s => s.Id, StringComparer.Ordinal);
         foreach (var slice in group.Slices)
         {
             if (DealOf(slice.Id) is { } deal && summaries.TryGetValue(deal, out var summary))

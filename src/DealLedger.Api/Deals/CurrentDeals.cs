@@ -108,7 +108,7 @@ public sealed class CurrentDeals : IDisposable
         await using var primary = route == ReadRoute.ToPrimary && _standbys.Enabled ? _store.PrimaryQuerySession() : null;
         // Only a miss opens a Marten session.
         var session = primary ?? reads.Session;
-        var deal = await session.LoadAsync<DealSummary>(slug, ct);
+        var deal = await DealSummaries.LoadAsync(session, slug, ct);
         if (deal is null)
         {
             return null;

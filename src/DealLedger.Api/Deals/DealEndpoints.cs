@@ -1,4 +1,5 @@
 using DealLedger.Api.Admin;
+using System.Text.Json.Nodes;
 using DealLedger.Api.Facts;
 using DealLedger.Api.Reads;
 using DealLedger.Api.Streams;
@@ -105,7 +106,22 @@ public static class DealEndpoints
         }
 
         var now = temporal.BasisAt(await TemporalReads.LogPositionAsync(session, ct));
-        return await Paging.PageAsync(order.Stored(query), cursor, limit, now, ct);
+        return await Paging.PageAsync(order.Stored(query), cursor, limit, now, ct, complete: items => WholeAsync(session, items, ct));
+    }
+
+    /// <summary>Each stored summary of a page replaced by the whole summary, in the stored documents' JSON.</summary>
+    private static async Task WholeAsync(IQuerySession session, JsonArray items, CancellationToken ct)
+    {
+        var slugs = items.OfType<JsonObject>().Select(i => (string)i["id"]!).ToList();
+        var whole = (await DealSummaries.LoadManyAsync(session, slugs, ct)).ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var serializer = session.DocumentStore.Options.Serializer();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is JsonObject item && whole.TryGetValue((string)item["id"]!, out var deal))
+            {
+                items[i] = JsonNode.Parse(serializer.ToJson(deal));
+            }
+        }
     }
 
     private sealed record DealOrder(

@@ -34,7 +34,9 @@ public static class TemporalReads
             var summary = batch.Load<DealSummary>(slug);
             var state = batch.Events.FetchStreamState(slug);
             await batch.Execute(ct);
-            return (await summary, query.BasisAt(await LastSequenceAsync(session, await state, ct)));
+            var stored = await summary;
+            return (stored is null ? null : await DealSummaries.ComposeAsync(session, stored, ct),
+                query.BasisAt(await LastSequenceAsync(session, await state, ct)));
         }
 
         var (events, basis, _) = await StreamAsync(session, slug, query, ct);

@@ -72,7 +72,7 @@ public class PartyExposureTests(LedgerStoreFixture ledger) : StoreTest(ledger)
         await Ledger.CatchUpAsync();
 
         await using var session = Ledger.Store.QuerySession();
-        var summaries = await session.Query<DealSummary>().ToListAsync();
+        var summaries = await DealSummaries.LoadManyAsync(session, await session.Query<DealSummary>().Select(d => d.Id).ToListAsync(), default);
         foreach (var party in new[] { "openai", "softbank", "oracle" })
         {
             var stored = await Exposure(party);

@@ -169,7 +169,7 @@ public sealed class ReplayCompatibilityTests(LedgerStoreFixture ledger, Xunit.Ab
 
             // The Oracle contract: $300B over about 60 months from 2027, corroborated by Reuters; its first-year
             // figure retracted (docs example).
-            var oracle = (await session.LoadAsync<DealSummary>("oracle-openai-cloud-2025"))!;
+            var oracle = (await DealSummaries.LoadAsync(session, "oracle-openai-cloud-2025", default))!;
             Assert.Equal((300_000_000_000m, "USD", Money.Exact), Of(oracle.Terms["total-value"].Value!.Money!));
             Assert.Equal((60m, "about"), (oracle.Terms[DealTerms.Duration].Value!.Quantity!.Value, oracle.Terms[DealTerms.Duration].Value!.Precision));
             Assert.Equal("2027", oracle.Terms[DealTerms.Start].Value!.Period!.Text);
@@ -179,14 +179,14 @@ public sealed class ReplayCompatibilityTests(LedgerStoreFixture ledger, Xunit.Ab
                 "the retracted first-year figure is still current");
 
             // Stargate stalled, with Oracle joined as a partner (docs example); the Texas claim disputed.
-            var stargate = (await session.LoadAsync<DealSummary>("stargate-2025"))!;
+            var stargate = (await DealSummaries.LoadAsync(session, "stargate-2025", default))!;
             Assert.Equal("stalled", stargate.Status);
             Assert.Contains(stargate.Parties, p => p is { Party: "oracle", Role: "partner" });
-            Assert.True((await session.LoadAsync<DealSummary>("oracle-openai-texas-datacenter"))!.Flags.HasDisputedClaims);
+            Assert.True((await DealSummaries.LoadAsync(session, "oracle-openai-texas-datacenter", default))!.Flags.HasDisputedClaims);
 
             // The extra shapes: a correction replaces the corrected value; a range keeps both bounds; an estimate
             // revision with a negative stated change and a new horizon.
-            var extra = (await session.LoadAsync<DealSummary>("compat-example-deal-2024"))!;
+            var extra = (await DealSummaries.LoadAsync(session, "compat-example-deal-2024", default))!;
             Assert.Equal(25_000_000_000m, extra.Terms["total-value"].Value!.Money!.Amount);
             var annual = extra.Terms["annual-value"].Value!.Money!;
             Assert.Equal((5_000_000_000m, "EUR", Money.Range, 8_000_000_000m), (annual.Amount, annual.Currency, annual.Precision, annual.Max));
