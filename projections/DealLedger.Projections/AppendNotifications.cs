@@ -29,7 +29,18 @@ public sealed class AppendNotifications : Trigger
     }
 
     /// <summary>The channel of a ledger schema (several schemas may share one database: each has its own log).</summary>
-    public static string ChannelOf(string schema) => "dealledger_appended_" + schema;
+    /// A channel is an identifier, at most 63 bytes: a longer name keeps its start and a hash of the whole schema name.
+    public static string ChannelOf(string schema)
+    {
+        var channel = "dealledger_appended_" + schema;
+        if (System.Text.Encoding.UTF8.GetByteCount(channel) <= 63)
+        {
+            return channel;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(schema)))[..12];
+        return "dealledger_appended_" + new string(schema.TakeWhile(c => c < 128).Take(30).ToArray()) + "_" + hash;
+    }
 
     /// <summary>
     /// The statement that tells every listener to forget the answers it holds, the log unchanged: a rebuild or a version

@@ -75,6 +75,8 @@ static string Table(IReadOnlyList<Result> results, bool quick)
     var text = new StringBuilder();
     text.AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {(quick ? "--quick" : "full")}, on {Machine()}.");
     text.AppendLine();
+    text.AppendLine(Limits());
+    text.AppendLine();
     text.AppendLine("| id | figure | value | baseline (same run) | baseline value | ratio | target | verdict |");
     text.AppendLine("|---|---|---|---|---|---|---|---|");
     foreach (var r in results)
@@ -94,6 +96,19 @@ static string Table(IReadOnlyList<Result> results, bool quick)
     }
 
     return text.ToString();
+}
+
+// The limits the load ran under: the per-client windows are off (one key would otherwise be throttled long before the
+// server is), every other limit at its production default.
+static string Limits()
+{
+    var rate = new DealLedger.Api.Limits.RateLimitOptions();
+    var database = new DealLedger.Api.Limits.DatabaseOptions();
+    return string.Create(CultureInfo.InvariantCulture,
+        $"Limits during the run: RateLimits:PerKey and PerAddress off (PermitLimit 0; defaults {rate.PerKey.PermitLimit} and " +
+        $"{rate.PerAddress.PermitLimit} per {rate.PerKey.WindowSeconds} s); ExpensiveReads {rate.ExpensiveReads.PermitLimit} at once + " +
+        $"{rate.ExpensiveReads.QueueLimit} queued; Imports {rate.Imports.PermitLimit}; Database:MaxPoolSize {database.MaxPoolSize} per process " +
+        $"(headroom {database.Headroom}), MaxAutoPrepare {database.MaxAutoPrepare}, AutoPrepareMinUsages {database.AutoPrepareMinUsages}.");
 }
 
 static string Machine() =>
