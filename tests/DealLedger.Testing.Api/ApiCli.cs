@@ -13,8 +13,14 @@ public static class ApiCli
     internal static Process Start(ProcessStartInfo start)
     {
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // DEALLEDGER_NODE_LOG=<file> keeps the output instead (diagnosing a benchmark's or a test's API process).
+        var keep = Environment.GetEnvironmentVariable("DEALLEDGER_NODE_LOG");
+        var gate = new object();
+        DataReceivedEventHandler write = keep is null
+            ? (_, _) => { }
+            : (_, line) => { if (line.Data is not null) { lock (gate) { File.AppendAllText(keep, $"[{process.Id}] {line.Data}\n"); } } };
+        process.OutputDataReceived += write;
+        process.ErrorDataReceived += write;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
