@@ -17,7 +17,12 @@ using Wolverine.Http;
 using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
+// JasperFx prints "Searching '<assembly>' for commands" for each of its assemblies, on every start, until a static
+// latch flips when extensions are first applied; applying none first keeps the start-up log to lines that say something.
+new JasperFx.CommandLine.CommandFactory().ApplyExtensions(new ServiceCollection());
 builder.Host.ApplyJasperFxExtensions();
+// The API has HTTP endpoints and no message handlers: Wolverine's "found no handlers" warning is expected here.
+builder.Logging.AddFilter("Wolverine.Configuration.HandlerDiscovery", LogLevel.Error);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 var posture = Posture.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(posture);
@@ -155,6 +160,10 @@ if (app.Configuration.GetValue<bool>("Benchmarks:BareEndpoint"))
     BareEndpoint.Map(app);
 }
 
+app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+    "DealLedger API ready in {Seconds:0.0} s since the process started{Docs}",
+    (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds,
+    posture.DocsEnabled ? "; API reference at /docs" : ""));
 var exitCode = await app.RunJasperFxCommands(ReadModelsCommand.Route(args));
 if (ownedDatabase is not null)
 {

@@ -30,8 +30,13 @@ public static class ReadModelRebuild
     {
         // An inline read model (rebuilt by the CLI only) is rebuilt by a daemon too, as Marten's rebuild does: in
         // this store, which takes no writes, it is registered as async.
-        var beside = DocumentStore.For(options => LedgerStore.Configure(options, database, schema,
-            catalogue.Select(m => m.Name == model.Name ? m with { Version = model.RebuildVersion, Lifecycle = ProjectionLifecycle.Async } : m).ToList()));
+        // Its daemon is started by hand below (ExternallyManaged: no coordinator of its own, and no console warning).
+        var beside = DocumentStore.For(options =>
+        {
+            LedgerStore.Configure(options, database, schema,
+                catalogue.Select(m => m.Name == model.Name ? m with { Version = model.RebuildVersion, Lifecycle = ProjectionLifecycle.Async } : m).ToList());
+            options.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.ExternallyManaged;
+        });
         var shard = new ShardName(model.Name, ShardName.All, model.RebuildVersion);
         var besideTable = TableOf(beside, model);
         IProjectionDaemon? daemon = null;

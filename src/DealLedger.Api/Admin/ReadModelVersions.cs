@@ -153,8 +153,10 @@ public sealed class ReadModelVersions(
             // The process's one pool: this store neither owns nor disposes it.
             LedgerStore.Configure(options, dataSource, database.Schema, catalog.Models.WithVersions(versions));
 
-            // Reads only: the tables exist, and this store never migrates them.
+            // Reads only: the tables exist, and this store never migrates them. The process's own store runs the
+            // daemon; without this, Marten warns on the console that this store's async projections will not run.
             options.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
+            options.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.ExternallyManaged;
         });
     }
 

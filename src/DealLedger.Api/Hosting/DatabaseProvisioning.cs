@@ -30,21 +30,31 @@ public static class DatabaseProvisioning
                 "ConnectionStrings__Marten); only the Development environment provisions a database by itself.");
         }
 
+        logger.LogInformation("Development database: no ConnectionStrings:Marten, so starting one (a Docker container, else the installed PostgreSQL binaries)");
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var container = await TryStartContainerAsync(logger);
         if (container is not null)
         {
-            logger.LogInformation("Development database: PostgreSQL container {Id} at {ConnectionString}",
-                container.Id, Redact(container.GetConnectionString()));
+            logger.LogInformation("Development database: PostgreSQL container {Id} at {ConnectionString}, ready in {Seconds:0.0} s",
+                container.Id, Redact(container.GetConnectionString()), started.Elapsed.TotalSeconds);
             return (container.GetConnectionString(), container);
         }
 
         var directory = builder.Configuration["LocalPostgres:DataDirectory"] ?? DefaultDataDirectory();
+        if (File.Exists(Path.Combine(directory, "PG_VERSION")))
+        {
+            logger.LogInformation("Development database: starting the local PostgreSQL cluster in {DataDirectory}", directory);
+        }
+        else
+        {
+            logger.LogInformation("Development database: creating a local PostgreSQL cluster in {DataDirectory} (first start only, a few seconds)", directory);
+        }
         var cluster = await LocalPostgres.StartPersistentAsync(directory);
         await EnsureDatabaseAsync(cluster.ConnectionString(), DatabaseName);
         var connectionString = cluster.ConnectionString(DatabaseName);
         logger.LogInformation(
-            "Development database: local PostgreSQL cluster in {DataDirectory}, listening on 127.0.0.1:{Port} ({ConnectionString})",
-            cluster.DataDirectory, cluster.Port, Redact(connectionString));
+            "Development database: listening on 127.0.0.1:{Port} ({ConnectionString}), ready in {Seconds:0.0} s",
+            cluster.Port, Redact(connectionString), started.Elapsed.TotalSeconds);
         return (connectionString, cluster);
     }
 
@@ -79,7 +89,9 @@ public static class DatabaseProvisioning
         }
         catch (DotNet.Testcontainers.Builders.DockerUnavailableException e)
         {
-            logger.LogInformation("No Docker engine answers ({Reason}); using the installed PostgreSQL binaries", e.Message);
+            // Testcontainers' message runs to six lines of configuration advice: one line here, the rest at Debug.
+            logger.LogInformation("Development database: no Docker engine answers; using the installed PostgreSQL binaries");
+            logger.LogDebug(e, "Docker engine not available");
             return null;
         }
 
