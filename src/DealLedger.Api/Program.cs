@@ -118,6 +118,7 @@ builder.Services.AddOpenApi(options =>
     OpenApiRequestBodies.Add(options);
     OpenApiLimitResponses.Add(options);
     DealLedger.Api.Reads.OpenApiReadPositions.Add(options);
+    OpenApiDocumentation.Add(options, readsNeedKey);
 });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<SeedLoader>();

@@ -9,7 +9,12 @@ namespace DealLedger.Api.Admin;
 /// <summary>Operating the read models: status, rebuilds with progress, cancellation. Admin keys only.</summary>
 public static class AdminEndpoints
 {
+    /// <summary>
+    /// Every read model with its version, lifecycle (inline or async), position against the log's high-water mark, lag,
+    /// state and last error, and any new version being built beside the serving one.
+    /// </summary>
     [WolverineGet("/admin/projections", OperationId = "GetReadModelStatus")]
+    [EndpointSummary("List read models with their status")]
     [Authorize(Policy = Policies.Admin)]
     [Tags("Admin")]
     [ProducesResponseType<IReadOnlyList<ReadModelState>>(StatusCodes.Status200OK)]
@@ -23,6 +28,7 @@ public static class AdminEndpoints
     /// the CLI), and on a node whose daemon does not run it.
     /// </summary>
     [WolverinePost("/admin/projections/{name}/rebuild", OperationId = "RebuildReadModel")]
+    [EndpointSummary("Rebuild a read model")]
     [Authorize(Policy = Policies.Admin)]
     [Tags("Admin")]
     [ProducesResponseType<RebuildJob>(StatusCodes.Status202Accepted)]
@@ -56,7 +62,9 @@ public static class AdminEndpoints
         };
     }
 
+    /// <summary>A rebuild's progress: events done and total, rate, state, and its error if it failed.</summary>
     [WolverineGet("/admin/rebuilds/{id}", OperationId = "GetRebuild")]
+    [EndpointSummary("Get a rebuild's progress")]
     [Authorize(Policy = Policies.Admin)]
     [Tags("Admin")]
     [ProducesResponseType<RebuildJob>(StatusCodes.Status200OK)]
@@ -74,6 +82,7 @@ public static class AdminEndpoints
 
     /// <summary>Cancels a running rebuild; the read model keeps the documents it served, and its live shard runs on.</summary>
     [WolverineDelete("/admin/rebuilds/{id}", OperationId = "CancelRebuild")]
+    [EndpointSummary("Cancel a rebuild")]
     [Authorize(Policy = Policies.Admin)]
     [Tags("Admin")]
     [ProducesResponseType<RebuildJob>(StatusCodes.Status202Accepted)]
@@ -92,6 +101,7 @@ public static class AdminEndpoints
     /// per-document content hash, with the differing documents listed by id.
     /// </summary>
     [WolverineGet("/admin/projections/{name}/parity", OperationId = "CheckReadModelParity")]
+    [EndpointSummary("Compare a new read-model version with the serving one")]
     [Authorize(Policy = Policies.Admin)]
     [Tags("Admin")]
     [ProducesResponseType<ParityReport>(StatusCodes.Status200OK)]
@@ -114,6 +124,7 @@ public static class AdminEndpoints
     /// switch is a 409 carrying the parity report.
     /// </summary>
     [WolverinePost("/admin/projections/{name}/switch", OperationId = "SwitchReadModelVersion")]
+    [EndpointSummary("Switch reads to a new read-model version")]
     [Authorize(Policy = Policies.Admin)]
     [Tags("Admin")]
     [ProducesResponseType<ParityReport>(StatusCodes.Status200OK)]

@@ -24,7 +24,12 @@ public sealed record AuditPage(IReadOnlyList<RecordedEvent> Items, string Next, 
 /// </summary>
 public static class AuditTrail
 {
+    /// <summary>
+    /// Every event of the ledger with its metadata (type, stream, recorded time, recorder, correlation id), in log order,
+    /// filtered by recorded time, recorder and event type, a page at a time; pages are stable while writers keep writing.
+    /// </summary>
     [WolverineGet("/events", OperationId = "GetEvents")]
+    [EndpointSummary("List the ledger's audit trail")]
     [Tags("Audit")]
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -62,7 +62,12 @@ public static class Changes
         return problem is null ? (new ChangesRequest(new ReportedWindow(start, end), query!, exportFormat), null) : (null, problem);
     }
 
+    /// <summary>
+    /// What became known about a deal between two reported dates (<c>from</c>, <c>to</c>): each fact reported in the
+    /// window with the value it changed, from what, by how much, and its source; as CSV or NDJSON too.
+    /// </summary>
     [WolverineGet("/deals/{slug}/changes", OperationId = "GetDealChanges")]
+    [EndpointSummary("What became known about a deal between two dates")]
     [Tags("Audit")]
     [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -70,7 +75,12 @@ public static class Changes
     public static Task<IResult> Deal(string slug, [NotBody] ChangesRequest request, HttpContext context, ServingReads reads, CancellationToken ct) =>
         OneAsync(slug, StreamKind.Deal, request, context, reads.Session, ct);
 
+    /// <summary>
+    /// What became known about an estimate between two reported dates (<c>from</c>, <c>to</c>): each revision reported in
+    /// the window with the previous value, the delta and its source; as CSV or NDJSON too.
+    /// </summary>
     [WolverineGet("/estimates/{slug}/changes", OperationId = "GetEstimateChanges")]
+    [EndpointSummary("What became known about an estimate between two dates")]
     [Tags("Audit")]
     [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -80,6 +90,7 @@ public static class Changes
 
     /// <summary>Changes across the whole ledger in the window (subjects found through the timeline, so it trails writes by a moment).</summary>
     [WolverineGet("/changes", OperationId = "GetChanges")]
+    [EndpointSummary("What became known between two dates")]
     [Tags("Audit")]
     [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -70,6 +70,7 @@ public static class Revisions
 
     /// <summary>Every revision of one term of a deal (total-value, first-year-value, duration, start, capacity, status, exclusivity...).</summary>
     [WolverineGet("/deals/{slug}/terms/{term}/revisions", OperationId = "GetDealTermRevisions")]
+    [EndpointSummary("List a deal term's revisions")]
     [Tags("Audit")]
     [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -98,6 +99,7 @@ public static class Revisions
 
     /// <summary>Every revision of an estimate, in the same shape as a deal term's.</summary>
     [WolverineGet("/estimates/{slug}/revisions", OperationId = "GetEstimateRevisions")]
+    [EndpointSummary("List an estimate's revisions")]
     [Tags("Audit")]
     [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -15,6 +15,7 @@ public static class CommitmentEndpoints
     /// basis (computed from the deals' own events).
     /// </summary>
     [WolverineGet("/commitments/{buyer}", OperationId = "GetCommitments")]
+    [EndpointSummary("Get a buyer's commitments per year")]
     [Tags("Parties")]
     [ProducesResponseType<CommitmentsByYear>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

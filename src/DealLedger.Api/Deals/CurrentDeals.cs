@@ -57,7 +57,7 @@ public sealed class CurrentDeals : IDisposable
 
     /// <summary>
     /// The answer as JSON bytes, the stream version (for the ETag) and the basis' log position, or null when no such
-    /// deal exists. <paramref name="fromMemory"/> false reads through to the database (a minimum position this node
+    /// deal exists. Without <see cref="ReadPosition.FromMemory"/>, it reads through to the database (a minimum position this node
     /// has not been told of).
     /// </summary>
     public async Task<(byte[] Json, long Version, long Position)?> GetAsync(ServingReads reads, HttpContext context, string slug,

@@ -20,6 +20,7 @@ public static class DealEndpoints
     /// log <c>position</c>, or any combination. The answer states its basis.
     /// </summary>
     [WolverineGet("/deals/{slug}", OperationId = "GetDeal")]
+    [EndpointSummary("Get a deal")]
     [Tags("Deals")]
     [ProducesResponseType<DealSummary>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -57,6 +58,7 @@ public static class DealEndpoints
     /// <c>cursor</c>), now or on any temporal basis (<c>asOf</c>, <c>recordedAsOf</c>, <c>effectiveAt</c>, <c>position</c>).
     /// </summary>
     [WolverineGet("/deals", OperationId = "ListDeals")]
+    [EndpointSummary("List deals")]
     [Tags("Deals")]
     [ProducesResponseType<Page<DealSummary>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -142,6 +144,7 @@ public static class DealEndpoints
     /// at a time (pass <c>next</c> back as <c>cursor</c>).
     /// </summary>
     [WolverineGet("/deals/{slug}/history", OperationId = "GetDealHistory")]
+    [EndpointSummary("List a deal's facts")]
     [Tags("Deals")]
     [ProducesResponseType<Page<RecordedEvent>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -12,6 +12,7 @@ public static class EstimateEndpoints
 {
     /// <summary>An estimate's revision chain, now or on any temporal basis (see <c>GET /deals/{slug}</c>).</summary>
     [WolverineGet("/estimates/{slug}", OperationId = "GetEstimate")]
+    [EndpointSummary("Get an estimate and its revision chain")]
     [Tags("Estimates")]
     [ProducesResponseType<EstimateHistory>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -45,6 +46,7 @@ public static class EstimateEndpoints
 
     /// <summary>Estimates, filtered by party and metric, a page at a time.</summary>
     [WolverineGet("/estimates", OperationId = "ListEstimates")]
+    [EndpointSummary("List estimates")]
     [Tags("Estimates")]
     [ProducesResponseType<Page<EstimateHistory>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

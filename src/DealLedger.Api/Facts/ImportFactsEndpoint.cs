@@ -85,6 +85,7 @@ public static class ImportFactsEndpoint
 
     /// <summary>Records an NDJSON file of facts, one envelope per line, atomically: all or nothing.</summary>
     [WolverinePost("/facts/import", OperationId = "ImportFacts")]
+    [EndpointSummary("Import a file of facts")]
     [Authorize(Policy = Policies.Write)]
     [Tags("Facts")]
     [Consumes(typeof(string), NdJson)]

@@ -44,6 +44,7 @@ public static class RecordFactEndpoint
 
     /// <summary>Records one fact.</summary>
     [WolverinePost("/facts", OperationId = "RecordFact")]
+    [EndpointSummary("Record a fact")]
     [Authorize(Policy = Policies.Write)]
     [Tags("Facts")]
     [Consumes(typeof(FactEnvelope), "application/json")]

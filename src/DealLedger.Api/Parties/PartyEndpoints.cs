@@ -18,6 +18,7 @@ public static class PartyEndpoints
     /// from the deals' own events by the same <see cref="PartyExposureProjection.Build"/>).
     /// </summary>
     [WolverineGet("/parties/{slug}", OperationId = "GetParty")]
+    [EndpointSummary("Get a party's exposure")]
     [Tags("Parties")]
     [ProducesResponseType<PartyExposure>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -11,6 +11,7 @@ public static class SourceEndpoints
 {
     /// <summary>Every publisher's scorecard: facts reported, first reports, later corroborated, disputed, corrected, retracted (async).</summary>
     [WolverineGet("/sources", OperationId = "ListSources")]
+    [EndpointSummary("List publishers with their scorecards")]
     [Tags("Sources")]
     [ProducesResponseType<Page<SourceScorecard>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -23,6 +24,7 @@ public static class SourceEndpoints
 
     /// <summary>One publisher's scorecard (the publisher's name, URL-encoded).</summary>
     [WolverineGet("/sources/{publisher}", OperationId = "GetSource")]
+    [EndpointSummary("Get one publisher's scorecard")]
     [Tags("Sources")]
     [ProducesResponseType<SourceScorecard>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]

@@ -38,6 +38,7 @@ public static class StreamEvents
     /// time (pass <c>next</c> back as <c>cursor</c>).
     /// </summary>
     [WolverineGet("/streams/{slug}/events", OperationId = "GetStreamEvents")]
+    [EndpointSummary("List a stream's raw events")]
     [Tags("Audit")]
     [ProducesResponseType<Page<RecordedEvent>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

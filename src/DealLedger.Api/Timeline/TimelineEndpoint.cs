@@ -38,6 +38,7 @@ public static class TimelineEndpoint
     /// asynchronously: the basis' position says how far the timeline has read the log.
     /// </summary>
     [WolverineGet("/timeline", OperationId = "GetTimeline")]
+    [EndpointSummary("List facts in reported order")]
     [Tags("Timeline")]
     [ProducesResponseType<Page<TimelineEntry>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
