@@ -47,6 +47,8 @@ builder.Services.AddHttpContextAccessor();
 var schema = builder.Configuration["Marten:Schema"] ?? LedgerStore.DefaultSchema;
 builder.Services.AddSingleton(new LedgerDatabase(schema));
 builder.Services.AddSingleton(new ReadModelCatalog(ReadModels.All));
+// Memory for whole deal summaries kept between writes and reads, per store (docs/read-models.md "The bound").
+DealLedger.Projections.Deals.DealSummaries.DefaultMegabytes = builder.Configuration.GetValue("Projections:WholeSummariesMegabytes", 64L);
 builder.Services.AddMarten(services =>
     {
         var options = new StoreOptions();

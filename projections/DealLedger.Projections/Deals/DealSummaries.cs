@@ -8,24 +8,51 @@ namespace DealLedger.Projections.Deals;
 
 /// <summary>
 /// Deal summaries as answers give them: the stored document (current values, bounded in size) with the per-report
-/// history the fold keeps (every report of every term, milestone reports, status history, statuses of facts) put
-/// back. The whole summary of each recently written or read deal is kept in memory with the version and the id of
-/// the last event it was folded to. It is used when the stored document names that event (no read at all); when
-/// the stream has grown since (another node wrote), only the newer events are read and folded onto it; otherwise
-/// (cold, evicted, another ledger, or a write that never committed, whose event id no stored document has) the
-/// deal's events are folded again. So a write folds only its new facts, and stores a document whose size does not
-/// grow with the deal's history.
+/// history the fold keeps (every report of every term, milestone reports, status history, statuses of facts, each
+/// source's view when sources conflict) put back. The whole summary of each recently written or read deal is kept
+/// in memory with the version and the id of the last event it was folded to. It is used when the stored document
+/// names that event (no read at all); when the stream has grown since (another node wrote), only the newer events
+/// are read and folded onto it; otherwise (cold, evicted, another ledger, or a write that never committed, whose
+/// event id no stored document has) the deal's events are folded again. So a write folds only its new facts, and
+/// stores a document whose size does not grow with the deal's history.
 /// </summary>
 public sealed class DealSummaries : IDisposable
 {
-    /// <summary>At most about this many facts' worth of summaries are kept (a report is well under 1 KB in memory).</summary>
-    public const long MaxFacts = 300_000;
+    /// <summary>
+    /// The memory for kept whole summaries per store, in megabytes as <see cref="EstimatedBytes"/> counts them, for
+    /// stores not given their own (<see cref="Configure"/>). The API sets it from <c>Projections:WholeSummariesMegabytes</c>.
+    /// </summary>
+    public static long DefaultMegabytes { get; set; } = 64;
+
+    /// <summary>
+    /// Estimated memory per fact folded into a kept summary: its report (value, source and the event's strings it
+    /// holds on to) and its share of the lists. Measured on the seeded generator's deals (docs/read-models.md).
+    /// </summary>
+    public const int BytesPerFact = 700;
+
+    /// <summary>Estimated memory of a kept summary before its facts: the summary, its terms and lists, the cache entry.</summary>
+    public const int BytesPerSummary = 2_500;
 
     private static readonly ConditionalWeakTable<IDocumentStore, DealSummaries> Caches = new();
 
-    private readonly MemoryCache _whole = new(new MemoryCacheOptions { SizeLimit = MaxFacts });
+    private readonly MemoryCache _whole;
 
-    public static DealSummaries For(IDocumentStore store) => Caches.GetValue(store, _ => new DealSummaries());
+    private DealSummaries(long bytes)
+    {
+        LimitBytes = Math.Max(bytes, 1);
+        _whole = new(new MemoryCacheOptions { SizeLimit = LimitBytes });
+    }
+
+    /// <summary>The most this cache keeps, in bytes as <see cref="EstimatedBytes"/> counts them.</summary>
+    public long LimitBytes { get; }
+
+    public static DealSummaries For(IDocumentStore store) => Caches.GetValue(store, _ => new DealSummaries(DefaultMegabytes * 1024 * 1024));
+
+    /// <summary>Gives a store a cache of its own size; whole summaries kept so far for it are dropped.</summary>
+    public static void Configure(IDocumentStore store, long bytes) => Caches.AddOrUpdate(store, new DealSummaries(bytes));
+
+    /// <summary>What keeping this whole summary is counted as: <see cref="BytesPerSummary"/> plus <see cref="BytesPerFact"/> a fact.</summary>
+    public static long EstimatedBytes(DealSummary deal) => BytesPerSummary + ((long)BytesPerFact * deal.FactCount);
 
     /// <summary>The deal's whole summary, or null when there is no such deal.</summary>
     public static async Task<DealSummary?> LoadAsync(IQuerySession session, string slug, CancellationToken ct)
@@ -48,12 +75,16 @@ public sealed class DealSummaries : IDisposable
     }
 
     /// <summary>The whole summary of a stored one, at the stored one's version (a copy the caller may change).</summary>
-    public static async Task<DealSummary> ComposeAsync(IQuerySession session, DealSummary stored, CancellationToken ct) =>
-        Copy(await For(session.DocumentStore).AtAsync(session, stored.Id, stored.Version, stored.LastEventId, ct) ?? stored);
+    public static async Task<DealSummary> ComposeAsync(IQuerySession session, DealSummary stored, CancellationToken ct)
+    {
+        var whole = Copy(await For(session.DocumentStore).AtAsync(session, stored.Id, stored.Version, stored.LastEventId, ct) ?? stored);
+        whole.LastEventId = null;
+        return whole;
+    }
 
     /// <summary>
     /// The whole summary at this version of the deal's stream (null when the stream holds no such version); shared,
-    /// never to be changed: fold onto a <see cref="Copy"/>.
+    /// never to be changed: fold onto a <see cref="Fork"/>.
     /// </summary>
     /// <param name="lastEvent">The id of the event at that version when the caller knows it (the stored document's), else it is read.</param>
     public async Task<DealSummary?> AtAsync(IQuerySession session, string slug, long version, Guid? lastEvent, CancellationToken ct)
@@ -74,7 +105,7 @@ public sealed class DealSummaries : IDisposable
             && await session.Events.FetchStreamAsync(slug, version: version, fromVersion: entry.Version, token: ct) is { Count: > 1 } added
             && added[0].Version == entry.Version && added[0].Id == entry.LastEvent && added[^1].Version == version)
         {
-            var caughtUp = DealSummaryProjection.Fold(Copy(entry.Deal), slug, added.Skip(1));
+            var caughtUp = DealSummaryProjection.Fold(Fork(entry.Deal), slug, added.Skip(1));
             caughtUp.Version = (int)version;
             Keep(caughtUp, added[^1]);
             return caughtUp;
@@ -98,13 +129,66 @@ public sealed class DealSummaries : IDisposable
 
     /// <summary>Keeps a whole summary folded up to <paramref name="last"/> (whether or not its write commits: the event id tells).</summary>
     public void Keep(DealSummary deal, IEvent last) =>
-        _whole.Set(deal.Id, new Entry(last.Version, last.Id, deal), new MemoryCacheEntryOptions { Size = deal.FactCount + 1L });
+        _whole.Set(deal.Id, new Entry(last.Version, last.Id, deal), new MemoryCacheEntryOptions { Size = EstimatedBytes(deal) });
 
     /// <summary>
-    /// A copy that can be folded onto without changing the original: the lists and terms are new, the reports in
-    /// them (immutable records) are shared, so copying costs a few pointers per fact.
+    /// A copy to fold onto without changing the original, costing what the deal's parties, publishers and terms
+    /// count, not its history: the per-report collections (each term, the statuses) are shared, and
+    /// <see cref="DealSummaryProjection.Fold"/> copies a term or a status before changing it. Only for folding;
+    /// a caller that changes a summary itself takes a <see cref="Copy"/>.
     /// </summary>
-    public static DealSummary Copy(DealSummary deal) => new()
+    public static DealSummary Fork(DealSummary deal)
+    {
+        var fork = Shallow(deal);
+        fork.Terms = new SortedDictionary<string, DealTerm>(deal.Terms, StringComparer.Ordinal);
+        fork.MilestoneReports = [.. deal.MilestoneReports];
+        fork.StatusHistory = deal.StatusHistory;
+        fork.Statuses = new SortedDictionary<string, FactStatus>(deal.Statuses, StringComparer.Ordinal);
+        return fork;
+    }
+
+    /// <summary>
+    /// A copy that can be changed in any way without changing the original: the lists and terms are new, the
+    /// reports in them (immutable records) are shared. It costs a few pointers per fact.
+    /// </summary>
+    public static DealSummary Copy(DealSummary deal)
+    {
+        var copy = Shallow(deal);
+        copy.Terms = new SortedDictionary<string, DealTerm>(deal.Terms.ToDictionary(t => t.Key, t => t.Value.Clone()), StringComparer.Ordinal);
+        copy.MilestoneReports = [.. deal.MilestoneReports];
+        copy.StatusHistory = [.. deal.StatusHistory];
+        copy.Statuses = new(deal.Statuses.ToDictionary(s => s.Key, s => FactStatuses.Copy(s.Value)), StringComparer.Ordinal);
+        return copy;
+    }
+
+    /// <summary>
+    /// What is stored: the summary without the per-report history, which grows with every fact (each term's reports,
+    /// milestone reports, status history, statuses of facts) and without each source's view of a conflicting term
+    /// (a report per publisher; <see cref="DealFlags.HasConflicts"/> stays). Current values, who reported them,
+    /// parties, relations and flags stay: they are what filters, the write rules and the other read models read.
+    /// Built without copying the history it leaves out.
+    /// </summary>
+    public static DealSummary Bounded(DealSummary deal)
+    {
+        var stored = Shallow(deal);
+        stored.Terms = new SortedDictionary<string, DealTerm>(
+            deal.Terms.ToDictionary(t => t.Key, t => new DealTerm
+            {
+                Term = t.Value.Term,
+                Value = t.Value.Value,
+                Source = t.Value.Source,
+                Revisions = t.Value.Revisions,
+                ReportedBy = [.. t.Value.ReportedBy],
+            }),
+            StringComparer.Ordinal);
+        return stored;
+    }
+
+    /// <summary>
+    /// Every scalar and the small lists, new; the per-report collections (terms, milestone reports, status history,
+    /// statuses) left empty for the caller to fill.
+    /// </summary>
+    private static DealSummary Shallow(DealSummary deal) => new()
     {
         Id = deal.Id,
         Title = deal.Title,
@@ -116,21 +200,10 @@ public sealed class DealSummaries : IDisposable
         FirstReportedBy = deal.FirstReportedBy,
         AlsoReportedBy = [.. deal.AlsoReportedBy],
         Parties = [.. deal.Parties],
-        Terms = new SortedDictionary<string, DealTerm>(deal.Terms.ToDictionary(t => t.Key, t => CopyTerm(t.Value, t.Value.Reports)), StringComparer.Ordinal),
         Milestones = [.. deal.Milestones],
-        MilestoneReports = [.. deal.MilestoneReports],
         Relations = [.. deal.Relations],
         Disputes = [.. deal.Disputes],
-        StatusHistory = [.. deal.StatusHistory],
         Rights = [.. deal.Rights],
-        Statuses = new(deal.Statuses.ToDictionary(s => s.Key, s => new FactStatus
-        {
-            State = s.Value.State,
-            CorrectedBy = s.Value.CorrectedBy,
-            RetractedBy = s.Value.RetractedBy,
-            CorroboratedBy = [.. s.Value.CorroboratedBy],
-            DisputedBy = [.. s.Value.DisputedBy],
-        }), StringComparer.Ordinal),
         Flags = new DealFlags
         {
             HasDisputedClaims = deal.Flags.HasDisputedClaims,
@@ -142,32 +215,7 @@ public sealed class DealSummaries : IDisposable
         FirstReportedOn = deal.FirstReportedOn,
         LastReportedOn = deal.LastReportedOn,
         Version = deal.Version,
-    };
-
-    /// <summary>
-    /// What is stored: the summary without the per-report history, which grows with every fact (each term's reports,
-    /// milestone reports, status history, statuses of facts). Current values, who reported them, conflicts, parties,
-    /// relations and flags stay: they are what filters, the write rules and the other read models read.
-    /// </summary>
-    public static DealSummary Bounded(DealSummary deal)
-    {
-        var stored = Copy(deal);
-        stored.Terms = new SortedDictionary<string, DealTerm>(deal.Terms.ToDictionary(t => t.Key, t => CopyTerm(t.Value, [])), StringComparer.Ordinal);
-        stored.MilestoneReports = [];
-        stored.StatusHistory = [];
-        stored.Statuses = new(StringComparer.Ordinal);
-        return stored;
-    }
-
-    private static DealTerm CopyTerm(DealTerm term, List<TermReport> reports) => new()
-    {
-        Term = term.Term,
-        Value = term.Value,
-        Source = term.Source,
-        Revisions = term.Revisions,
-        ReportedBy = [.. term.ReportedBy],
-        Conflicts = [.. term.Conflicts],
-        Reports = [.. reports],
+        LastEventId = deal.LastEventId,
     };
 
     public void Dispose() => _whole.Dispose();

@@ -203,6 +203,63 @@ public sealed class DealTerm
     public List<string> ReportedBy { get; set; } = [];
     public List<TermReport> Conflicts { get; set; } = [];
     public List<TermReport> Reports { get; set; } = [];
+
+    /// <summary>
+    /// The places in <see cref="Reports"/> in chain order (reported date, then log order), kept in memory so a new
+    /// report is inserted in order instead of the chain being sorted again; rebuilt when missing.
+    /// </summary>
+    [JsonIgnore]
+    internal List<int>? Chain { get; private set; }
+
+    /// <summary>A term that can be changed without changing this one (the reports, immutable, are shared).</summary>
+    internal DealTerm Clone() => new()
+    {
+        Term = Term,
+        Value = Value,
+        Source = Source,
+        Revisions = Revisions,
+        ReportedBy = [.. ReportedBy],
+        Conflicts = [.. Conflicts],
+        Reports = [.. Reports],
+        Chain = Chain is { } chain && chain.Count == Reports.Count ? [.. chain] : null,
+    };
+
+    /// <summary>Adds a report in log order and puts it in its place in the chain: after every report of its reported date or earlier.</summary>
+    internal void Add(TermReport report)
+    {
+        if (Chain is { } chain && chain.Count == Reports.Count)
+        {
+            int low = 0, high = chain.Count;
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                if (Reports[chain[middle]].Source.ReportedOn <= report.Source.ReportedOn)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            chain.Insert(low, Reports.Count);
+        }
+
+        Reports.Add(report);
+    }
+
+    /// <summary>The places of the reports in chain order (sorted once, then kept in order by <see cref="Add"/>).</summary>
+    internal List<int> ChainOrder()
+    {
+        if (Chain is not { } chain || chain.Count != Reports.Count)
+        {
+            var reports = Reports;
+            Chain = chain = Enumerable.Range(0, reports.Count).OrderBy(i => reports[i].Source.ReportedOn).ToList();
+        }
+
+        return chain;
+    }
 }
 
 public sealed record DealMilestoneView(string Milestone, string Description, Effective? Expected, FactRef Source);
@@ -364,7 +421,7 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
         var cache = DealSummaries.For(session.DocumentStore);
         var whole = snapshot is null ? null : await cache.AtAsync(session, identity, snapshot.Version, snapshot.LastEventId, cancellation);
         var deal = whole is not null
-            ? Fold(DealSummaries.Copy(whole), identity, events)
+            ? Fold(DealSummaries.Fork(whole), identity, events)
             : snapshot is null
                 ? Fold(null, identity, events)
                 : Fold(null, identity, [.. await session.Events.FetchStreamAsync(identity, token: cancellation), .. events]);
@@ -385,25 +442,35 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
     public static DealSummary Fold(DealSummary? snapshot, string id, IEnumerable<IEvent> events)
     {
         var deal = snapshot ?? new DealSummary { Id = id };
+        // The terms and statuses this fold made or copied: only those are changed, so a snapshot may share the
+        // others with a summary kept elsewhere (DealSummaries.Fork).
         var touched = new HashSet<DealTerm>();
+        var ownStatuses = new HashSet<string>(StringComparer.Ordinal);
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            Take(deal, e, touched, referenced);
+            Take(deal, e, touched, ownStatuses, referenced);
         }
 
         foreach (var factId in referenced)
         {
-            touched.UnionWith(deal.Terms.Values.Where(t => t.Reports.Any(r => r.Source.FactId == factId)));
+            foreach (var (name, term) in deal.Terms.Where(t => t.Value.Reports.Any(r => r.Source.FactId == factId)).ToList())
+            {
+                Own(deal, name, term, touched);
+            }
+
             RefreshViews(deal, factId);
         }
 
         // A summary stored before reports were classified (issue 10) is brought up to date by its deal's next fact.
-        touched.UnionWith(deal.Terms.Values.Where(t => t.Reports.Count > 0 && t.Reports[0].Change is null));
+        foreach (var (name, term) in deal.Terms.Where(t => t.Value.Reports.Count > 0 && t.Value.Reports[0].Change is null).ToList())
+        {
+            Own(deal, name, term, touched);
+        }
 
         foreach (var term in touched)
         {
-            Recompute(deal, term);
+            Recompute(deal, term, statusesChanged: referenced.Count > 0);
         }
 
         deal.Milestones = deal.MilestoneReports
@@ -415,7 +482,12 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
 
         deal.Status = deal.Terms.GetValueOrDefault(DealTerms.Status)?.Value?.Text;
         deal.StatusBinding = deal.Status is null ? null : DealVocabulary.BindingOf(deal.Status);
-        deal.StatusHistory = StatusHistoryOf(deal);
+        if (referenced.Count > 0 || deal.Terms.GetValueOrDefault(DealTerms.Status) is not { } status || touched.Contains(status)
+            || deal.StatusHistory.Count == 0)
+        {
+            deal.StatusHistory = StatusHistoryOf(deal);
+        }
+
         deal.Rights = RightsOf(deal);
         deal.Flags.ExclusivityInForce = deal.Terms.GetValueOrDefault(DealTerms.Exclusivity)?.Value?.Text switch
         {
@@ -427,7 +499,21 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
         return deal;
     }
 
-    private static void Take(DealSummary deal, IEvent e, HashSet<DealTerm> touched, HashSet<string> referenced)
+    /// <summary>The deal's term to change: itself when this fold made or copied it, else a copy put in its place.</summary>
+    private static DealTerm Own(DealSummary deal, string name, DealTerm term, HashSet<DealTerm> touched)
+    {
+        if (touched.Contains(term))
+        {
+            return term;
+        }
+
+        var own = term.Clone();
+        deal.Terms[name] = own;
+        touched.Add(own);
+        return own;
+    }
+
+    private static void Take(DealSummary deal, IEvent e, HashSet<DealTerm> touched, HashSet<string> ownStatuses, HashSet<string> referenced)
     {
         if (e.Data is not IFact fact)
         {
@@ -442,6 +528,14 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
         if (!deal.Publishers.Contains(publisher))
         {
             deal.Publishers.Add(publisher);
+        }
+
+        foreach (var about in FactStatuses.TargetsOf(fact))
+        {
+            if (ownStatuses.Add(about) && deal.Statuses.TryGetValue(about, out var shared))
+            {
+                deal.Statuses[about] = FactStatuses.Copy(shared);
+            }
         }
 
         FactStatuses.Apply(deal.Statuses, fact);
@@ -477,10 +571,10 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             if (!deal.Terms.TryGetValue(term, out var dealTerm))
             {
                 deal.Terms[term] = dealTerm = new DealTerm { Term = term };
+                touched.Add(dealTerm);
             }
 
-            dealTerm.Reports.Add(new TermReport(value, source));
-            touched.Add(dealTerm);
+            Own(deal, term, dealTerm, touched).Add(new TermReport(value, source));
         }
 
         if (FactReferences.TargetOf(fact) is { } target)
@@ -531,17 +625,39 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
             .ToList();
     }
 
-    /// <summary>Applies <see cref="CurrentValueRule"/> to a term and finds who reported its value and who disagrees.</summary>
-    private static void Recompute(DealSummary deal, DealTerm term)
+    /// <summary>
+    /// Applies <see cref="CurrentValueRule"/> to a term and finds who reported its value and who disagrees: one pass
+    /// over its reports, the current value and each publisher's own latest view picked together.
+    /// </summary>
+    private static void Recompute(DealSummary deal, DealTerm term, bool statusesChanged)
     {
-        Classify(deal, term);
-        var live = term.Reports.Where(r => CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId)).ToList();
-        var current = CurrentValueRule.Pick(live, r => r.Source);
+        Classify(deal, term, statusesChanged);
+        TermReport? current = null;
+        var views = new Dictionary<string, TermReport>(StringComparer.Ordinal);
+        foreach (var report in term.Reports)
+        {
+            if (!CurrentValueRule.IsLive(deal.Statuses, report.Source.FactId))
+            {
+                continue;
+            }
+
+            if (report.Source.Supersedes(current?.Source))
+            {
+                current = report;
+            }
+
+            var publisher = report.Source.Source.Publisher;
+            if (!views.TryGetValue(publisher, out var own) || report.Source.Supersedes(own.Source))
+            {
+                views[publisher] = report;
+            }
+        }
+
         term.Value = current?.Value;
         term.Source = current?.Source;
         term.ReportedBy = current is null
             ? []
-            : live.Where(r => r.Value.SameAs(current.Value))
+            : term.Reports.Where(r => CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId) && r.Value.SameAs(current.Value))
                 .OrderBy(r => r.Source.ReportedOn)
                 .SelectMany(r => (IEnumerable<string>)[r.Source.Source.Publisher, .. deal.Statuses.GetValueOrDefault(r.Source.FactId)?.CorroboratedBy ?? []])
                 .Distinct()
@@ -553,42 +669,77 @@ public sealed partial class DealSummaryProjection : SingleStreamProjection<DealS
         }
 
         // Each source's own latest view; they conflict when they differ over overlapping effective time.
-        var views = live.GroupBy(r => r.Source.Source.Publisher)
-            .Select(g => CurrentValueRule.Pick(g, r => r.Source)!)
-            .Where(r => CurrentValueRule.Overlap(r.Source.Effective, current.Source.Effective))
-            .ToList();
-        if (views.Any(v => !v.Value.SameAs(current.Value)))
+        var overlapping = views.Values.Where(r => CurrentValueRule.Overlap(r.Source.Effective, current.Source.Effective)).ToList();
+        if (overlapping.Any(v => !v.Value.SameAs(current.Value)))
         {
-            term.Conflicts = views.OrderBy(v => v.Source.ReportedOn).ThenBy(v => v.Source.Source.Publisher, StringComparer.Ordinal).ToList();
+            term.Conflicts = overlapping.OrderBy(v => v.Source.ReportedOn).ThenBy(v => v.Source.Source.Publisher, StringComparer.Ordinal).ToList();
         }
     }
 
     /// <summary>
     /// Classifies each report against the previous live value in chain order (reported date, then log order, as
     /// the revision history lists them) and counts the revisions: firsts and revisions only (<see cref="Repeats"/>).
+    /// When this fold only added reports at the end of the chain and changed no status, the reports before them keep
+    /// their kinds, so the chain is classified again only from the last live change before them.
     /// </summary>
-    private static void Classify(DealSummary deal, DealTerm term)
+    private static void Classify(DealSummary deal, DealTerm term, bool statusesChanged)
     {
-        var chain = ChainOf(term).ToList();
-        var kinds = Repeats.OfChain(chain, r => CurrentValueRule.IsLive(deal.Statuses, r.Report.Source.FactId),
-            (a, b) => a.Report.Value.SameAs(b.Report.Value), r => r.Report.Source.Source.Publisher);
-        for (var i = 0; i < chain.Count; i++)
+        var order = term.ChainOrder();
+        var added = 0;
+        while (added < term.Reports.Count && term.Reports[^(added + 1)].Change is null)
         {
-            term.Reports[chain[i].Index] = chain[i].Report with { Change = kinds[i] };
+            added++;
         }
 
-        term.Revisions = kinds.Count(Repeats.IsChange);
+        var from = 0;
+        var revisions = 0;
+        var atEnd = !statusesChanged && added < term.Reports.Count;
+        for (var i = 1; atEnd && i <= added; i++)
+        {
+            atEnd = order[^i] >= term.Reports.Count - added;
+        }
+
+        if (atEnd)
+        {
+            revisions = term.Revisions;
+            for (from = order.Count - added - 1; from > 0; from--)
+            {
+                var report = term.Reports[order[from]];
+                if (Repeats.IsChange(report.Change!) && CurrentValueRule.IsLive(deal.Statuses, report.Source.FactId))
+                {
+                    break;
+                }
+            }
+        }
+
+        var chain = new TermReport[order.Count - from];
+        for (var i = 0; i < chain.Length; i++)
+        {
+            chain[i] = term.Reports[order[from + i]];
+        }
+
+        var kinds = Repeats.OfChain(chain, r => CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId),
+            (a, b) => a.Value.SameAs(b.Value), r => r.Source.Source.Publisher);
+        for (var i = atEnd ? chain.Length - added : 0; i < chain.Length; i++)
+        {
+            if (chain[i].Change != kinds[i])
+            {
+                term.Reports[order[from + i]] = chain[i] with { Change = kinds[i] };
+            }
+
+            revisions += Repeats.IsChange(kinds[i]) ? 1 : 0;
+        }
+
+        term.Revisions = revisions;
     }
 
-    /// <summary>A term's reports in chain order (reported date, then log order), with their place in <see cref="DealTerm.Reports"/>.</summary>
-    private static IEnumerable<(TermReport Report, int Index)> ChainOf(DealTerm term) =>
-        term.Reports.Select((r, i) => (r, i)).OrderBy(r => r.r.Source.ReportedOn);
+    /// <summary>A term's reports in chain order (reported date, then log order).</summary>
+    private static IEnumerable<TermReport> ChainOf(DealTerm term) => term.ChainOrder().Select(i => term.Reports[i]);
 
     private static List<DealStatusStage> StatusHistoryOf(DealSummary deal) =>
         deal.Terms.GetValueOrDefault(DealTerms.Status) is not { } status
             ? []
             : ChainOf(status)
-                .Select(r => r.Report)
                 .Where(r => r.Change is not null && Repeats.IsChange(r.Change) && CurrentValueRule.IsLive(deal.Statuses, r.Source.FactId))
                 .Select(r => new DealStatusStage(r.Value.Text!, DealVocabulary.BindingOf(r.Value.Text!), r.Source.FactId, r.Source.ReportedOn,
                     r.Source.Effective, r.Source.Source.Publisher))

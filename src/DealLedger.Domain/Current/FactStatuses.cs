@@ -40,6 +40,36 @@ public static class FactStatuses
         }
     }
 
+    /// <summary>The facts whose status <see cref="Apply"/> may change for this fact (what it corrects, and what it is about).</summary>
+    public static IEnumerable<string> TargetsOf(IFact fact)
+    {
+        if (fact.Fact.Corrects is { } corrected)
+        {
+            yield return corrected;
+        }
+
+        if (fact switch
+            {
+                FactCorroborated c => c.CorroboratedFactId,
+                FactDisputed d => d.DisputedFactId,
+                FactRetracted r => r.RetractedFactId,
+                _ => null,
+            } is { } target)
+        {
+            yield return target;
+        }
+    }
+
+    /// <summary>A status that can be changed without changing this one.</summary>
+    public static FactStatus Copy(FactStatus status) => new()
+    {
+        State = status.State,
+        CorrectedBy = status.CorrectedBy,
+        RetractedBy = status.RetractedBy,
+        CorroboratedBy = [.. status.CorroboratedBy],
+        DisputedBy = [.. status.DisputedBy],
+    };
+
     private static FactStatus StatusOf(IDictionary<string, FactStatus> statuses, string factId)
     {
         if (!statuses.TryGetValue(factId, out var status))

@@ -18,6 +18,39 @@ public class FactStatusesTests
 
     private IReadOnlyList<string> When(IFact fact) => FactStatuses.Apply(_statuses, fact);
 
+    /// <summary>A fold that shares statuses with a kept summary copies exactly these before applying (copy on write).</summary>
+    [Fact]
+    public void the_targets_of_a_fact_are_the_statuses_it_changes()
+    {
+        IFact[] facts =
+        [
+            Value("plain", "WSJ", 1m),
+            Value("wsj-fix", "WSJ", 30m, corrects: "wsj"),
+            new FactRetracted(Info("withdrawn", "Some Blog"), "blog", "no source"),
+            new FactCorroborated(Info("agree", "FT"), "wsj"),
+            new FactDisputed(Info("disagree", "Reuters"), "wsj", "wrong"),
+            new FactCorroborated(Info("agree-fix", "FT", corrects: "agree"), "ft"),
+        ];
+        foreach (var fact in facts)
+        {
+            Assert.Equal(When(fact).Order(StringComparer.Ordinal), FactStatuses.TargetsOf(fact).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void a_copied_status_changes_without_changing_the_original()
+    {
+        When(new FactCorroborated(Info("agree", "FT"), "wsj"));
+        var original = _statuses["wsj"];
+        var copy = FactStatuses.Copy(original);
+        _statuses["wsj"] = copy;
+        When(new FactDisputed(Info("disagree", "Reuters"), "wsj", "wrong"));
+
+        Assert.Empty(original.DisputedBy);
+        Assert.Equal(["Reuters"], copy.DisputedBy);
+        Assert.Equal(["FT"], copy.CorroboratedBy);
+    }
+
     [Fact]
     public void a_correction_marks_the_fact_it_corrects_and_names_itself()
     {
