@@ -64,7 +64,8 @@ public static class ReadModels
         new("PartyExposure", typeof(PartyExposureEntry), ProjectionLifecycle.Async, () => new PartyExposureProjection(), Version: 3),
         new("Timeline", typeof(TimelineEntry), ProjectionLifecycle.Async, () => new TimelineProjection()),
         new("SourceScorecard", typeof(SourceScorecard), ProjectionLifecycle.Async, () => new SourceScorecardProjection()),
-        new("CommitmentsByYear", typeof(CommitmentsByYear), ProjectionLifecycle.Async, () => new CommitmentsByYearProjection(), Version: 2),
+        // Version 3 (issue 11): a document per buyer and deal, assembled at read time, so a buyer's cost is linear in its deals.
+        new("CommitmentsByYear", typeof(CommitmentEntry), ProjectionLifecycle.Async, () => new CommitmentsByYearProjection(), Version: 3),
     ];
 
     /// <summary>Registers one read model's projection under its catalogue name and version.</summary>
@@ -106,6 +107,7 @@ public static class ReadModels
         options.Schema.For<DealSummary>().Index(x => x.Kind).Index(x => x.Status);
         options.Schema.For<EstimateHistory>().Index(x => x.Party);
         options.Schema.For<PartyExposureEntry>().Index(x => x.Party);
+        options.Schema.For<CommitmentEntry>().Index(x => x.Buyer);
         options.Schema.For<TimelineEntry>().Index(x => x.ReportedOn).Index(x => x.Subject);
     }
 }

@@ -65,13 +65,18 @@ public static class Replay
     /// its rate as the log grows (>= 0.8); one whose documents grow with the log and are rewritten per page does not.
     /// Quick runs use 20,000 / 200,000 events: below that a rebuild's fixed cost is all it shows.
     /// </summary>
-    public static async Task<Result> PartyExposureLinearityAsync(ApiFixture api, Options options)
+    public static Task<Result> PartyExposureLinearityAsync(ApiFixture api, Options options) => LinearityAsync(api, options, "B7p", "PartyExposure");
+
+    /// <summary>B7c: the same for CommitmentsByYear (a document per buyer and deal since version 3).</summary>
+    public static Task<Result> CommitmentsLinearityAsync(ApiFixture api, Options options) => LinearityAsync(api, options, "B7c", "CommitmentsByYear");
+
+    private static async Task<Result> LinearityAsync(ApiFixture api, Options options, string id, string readModel)
     {
         var (small, large) = options.Quick ? (20_000, 200_000) : (100_000, 1_000_000);
-        var atSmall = await RebuildRateAsync(api, small, "PartyExposure", rounds: 3);
-        var atLarge = await RebuildRateAsync(api, large, "PartyExposure", rounds: 1);
+        var atSmall = await RebuildRateAsync(api, small, readModel, rounds: 3);
+        var atLarge = await RebuildRateAsync(api, large, readModel, rounds: 1);
         var ratio = atLarge / atSmall;
-        return new Result("B7p", $"PartyExposure rebuild events/s at {Count(large)} events (in process)", $"{atLarge:N0}/s",
+        return new Result(id, $"{readModel} rebuild events/s at {Count(large)} events (in process)", $"{atLarge:N0}/s",
             $"the same at {Count(small)} events", $"{atSmall:N0}/s", ratio, ">= 0.8", ratio >= 0.8);
     }
 

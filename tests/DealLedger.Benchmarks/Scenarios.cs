@@ -31,6 +31,7 @@ public static class Scenarios
             ["B6"] = One(TemporalReadVersusSmallDealAsync),
             ["B7"] = One(Replay.RebuildVersusHandWrittenAsync),
             ["B7p"] = One(Replay.PartyExposureLinearityAsync),
+            ["B7c"] = One(Replay.CommitmentsLinearityAsync),
             ["B7l"] = One(PartyLive.OneFactVersusPartySizeAsync),
             ["B8"] = One(Replay.RebuildMemoryAsync),
             ["B9"] = One(Load.ApiMemoryAsync),

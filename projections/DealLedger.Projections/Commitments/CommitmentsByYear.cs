@@ -7,13 +7,16 @@ using JasperFx.Events;
 using JasperFx.Events.Aggregation;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
+using JasperFx.Events.Grouping;
 using Marten;
+using Marten.Events.Aggregation;
 using Marten.Events.Projections;
+using Marten.Schema;
 
 namespace DealLedger.Projections.Commitments;
 
 /// <summary>
-/// Per buyer: each deal's headline value placed over its years by the reported schedule terms (start, duration,
+/// The answer per buyer (assembled from <see cref="CommitmentEntry"/> documents, not stored since version 3): each deal's headline value placed over its years by the reported schedule terms (start, duration,
 /// first-year and annual values; <see cref="Schedule"/>), summed per counterparty and year with the precision rule
 /// of <see cref="Bounds"/>, with the facts each figure rests on. Deals that cannot be placed are listed with the reason.
 /// </summary>
@@ -49,75 +52,137 @@ public sealed record CommitmentCounterparty(string Counterparty, decimal Fractio
 public sealed record UnscheduledDeal(string Deal, string Reason, IReadOnlyList<string> Facts);
 
 /// <summary>
-/// Async, multi-stream, keyed by buyer; like <c>PartyExposure</c> it refreshes each of the buyer's deals
-/// from the deal's inline summary, so it equals the deals' final state once caught up, live or rebuilt.
+/// The stored form of commitments (version 3): one document per buyer and deal (id "buyer/deal") holding that deal's
+/// schedule for the buyer (<see cref="Deal"/>) or why it cannot be placed (<see cref="Unscheduled"/>). A buyer's
+/// answer is assembled from its documents at read time (<see cref="CommitmentsByYearProjection.FromEntries"/>), so a
+/// fact rewrites one small document per buyer of its deal, however many deals the buyer has. The table keeps the read
+/// model's name (mt_doc_commitmentsbyyear_3), so side-by-side versions and the parity check find it by the same rule.
 /// </summary>
-public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<CommitmentsByYear, string>
+[DocumentAlias("commitmentsbyyear")]
+public sealed class CommitmentEntry
+{
+    public string Id { get; set; } = "";
+    public string Buyer { get; set; } = "";
+    public DealCommitment? Deal { get; set; }
+    public UnscheduledDeal? Unscheduled { get; set; }
+
+    public static string IdOf(string buyer, string deal) => $"{buyer}/{deal}";
+}
+
+/// <summary>
+/// Async, multi-stream: each deal event goes to the entry of every buyer of the deal for that deal (version 2 kept one
+/// document per buyer listing every deal, rewritten whole by each page: its rebuild slowed as buyers gained deals).
+/// The entry is refreshed from the deal's composed summary, loaded once per page for all the page's deals, so it
+/// equals the deal's final state once caught up, live or rebuilt.
+/// </summary>
+public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<CommitmentEntry, string>
 {
     public CommitmentsByYearProjection()
     {
-        CustomGrouping(new DealPartiesGrouper(role: "buyer"));
+        CustomGrouping(new EntryGrouper());
     }
 
-    public override async ValueTask<(CommitmentsByYear?, ActionType)> DetermineActionAsync(IQuerySession session, CommitmentsByYear? snapshot,
-        string identity, IIdentitySetter<CommitmentsByYear, string> identitySetter, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    public override async Task EnrichEventsAsync(SliceGroup<CommitmentEntry, string> group, IQuerySession querySession, CancellationToken cancellation)
     {
-        var commitments = snapshot ?? new CommitmentsByYear { Id = identity };
-        var dealIds = events.Where(e => DealPartiesGrouper.IsDealFact(e.Data)).Select(e => e.StreamKey!).Distinct().ToArray();
+        var dealIds = group.Slices.SelectMany(s => s.Events()).Where(e => DealPartiesGrouper.IsDealFact(e.Data)).Select(e => e.StreamKey!)
+            .Distinct().ToArray();
         if (dealIds.Length == 0)
         {
-            return (snapshot, ActionType.Nothing);
+            return;
         }
 
-        Refresh(commitments, await DealSummaries.LoadManyAsync(session, dealIds, cancellation));
-        return (commitments, ActionType.Store);
-    }
-
-    /// <summary>A buyer's commitments built from deal summaries (those of the buyer's deals), as the projection builds them.</summary>
-    public static CommitmentsByYear Build(string buyer, IEnumerable<DealSummary> deals)
-    {
-        var commitments = new CommitmentsByYear { Id = buyer };
-        Refresh(commitments, deals);
-        return commitments;
-    }
-
-    private static void Refresh(CommitmentsByYear commitments, IEnumerable<DealSummary> deals)
-    {
-        foreach (var deal in deals)
+        var summaries = (await DealSummaries.LoadManyAsync(querySession, dealIds, cancellation)).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (var slice in group.Slices)
         {
-            commitments.Deals.RemoveAll(d => d.Deal == deal.Id);
-            commitments.Unscheduled.RemoveAll(d => d.Deal == deal.Id);
-            if (!deal.Parties.Any(p => p.Party == commitments.Id && p.Role == "buyer"))
+            if (summaries.TryGetValue(DealOf(slice.Id), out var summary))
             {
-                continue;
+                slice.Reference(summary);
             }
+        }
+    }
 
-            var schedule = Schedule.Of(TermsOf(deal));
-            var flow = PartyFlows.Of(commitments.Id, DealPositions.Of(deal));
-            var why = schedule.Unscheduled ?? flow switch
+    public override ValueTask<(CommitmentEntry?, ActionType)> DetermineActionAsync(IQuerySession session, CommitmentEntry? snapshot,
+        string identity, IIdentitySetter<CommitmentEntry, string> identitySetter, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        var buyer = identity[..^(DealOf(identity).Length + 1)];
+        var entry = events.TryFindReference<DealSummary>(out var summary) ? EntryOf(buyer, summary) : null;
+        return ValueTask.FromResult<(CommitmentEntry?, ActionType)>(entry is null
+            ? (snapshot, snapshot is null ? ActionType.Nothing : ActionType.Delete)
+            : (entry, ActionType.Store));
+    }
+
+    /// <summary>A buyer's commitments from its stored entries, by the same assembly as <see cref="Build"/>; null when none is stored.</summary>
+    public static CommitmentsByYear? FromEntries(string buyer, IReadOnlyCollection<CommitmentEntry> entries) =>
+        entries.Count == 0 ? null : Assemble(buyer, entries);
+
+    /// <summary>A buyer's commitments built from deal summaries (those of the buyer's deals, on any basis): the one computation behind every answer.</summary>
+    public static CommitmentsByYear Build(string buyer, IEnumerable<DealSummary> deals) =>
+        Assemble(buyer, deals.Select(d => EntryOf(buyer, d)).OfType<CommitmentEntry>());
+
+    /// <summary>The deal of an entry's id ("buyer/deal"; a buyer's slug holds no slash).</summary>
+    private static string DealOf(string identity) => identity[(identity.IndexOf('/', StringComparison.Ordinal) + 1)..];
+
+    /// <summary>Sends each deal event to the entry of every buyer the deal has, for that deal.</summary>
+    private sealed class EntryGrouper : IAggregateGrouper<string>
+    {
+        private readonly DealPartiesGrouper _buyers = new(role: "buyer");
+
+        public async Task Group(IQuerySession session, IReadOnlyList<IEvent> events, IEventGrouping<string> grouping)
+        {
+            foreach (var (buyer, e) in await _buyers.RouteAsync(session, events))
             {
-                null or { Value: null } => NoFlow,
-                { Direction: Flow.In } => PaidNotPaying,
-                { Direction: Flow.NotReported } => DirectionNotReported,
-                { Attribution: Flow.ShareNotDisclosed } or { Value.Amount: null } => ShareNotDisclosed,
-                _ => null,
-            };
-            if (why is not null)
-            {
-                commitments.Unscheduled.Add(new UnscheduledDeal(deal.Id, why, [.. schedule.Because, .. flow?.Because ?? []]));
-                continue;
+                if (DealPartiesGrouper.IsDealFact(e.Data))
+                {
+                    grouping.AddEvent(CommitmentEntry.IdOf(buyer, e.StreamKey!), e);
+                }
             }
+        }
+    }
 
-            var total = deal.Terms[DealTerms.ForValue("total")].Value!.Money!;
-            var fraction = flow!.Attribution == Flow.WholeValue || total.Amount is not > 0 ? 1m : flow.Value!.Amount!.Value / total.Amount.Value;
-            var years = schedule.Years.Select(y => y with { Amount = Scale(y.Amount, fraction) }).ToList();
-            commitments.Deals.Add(new DealCommitment(deal.Id, CounterpartiesOf(flow), total, flow.Value!, flow.Attribution, schedule.StartYear!.Value,
-                years, [.. schedule.Because.Concat(flow.Because).Distinct()]));
+    private static CommitmentsByYear Assemble(string buyer, IEnumerable<CommitmentEntry> entries)
+    {
+        var list = entries.ToList();
+        var deals = list.Select(e => e.Deal).OfType<DealCommitment>().OrderBy(d => d.Deal, StringComparer.Ordinal).ToList();
+        return new CommitmentsByYear
+        {
+            Id = buyer,
+            Deals = deals,
+            Unscheduled = list.Select(e => e.Unscheduled).OfType<UnscheduledDeal>().OrderBy(d => d.Deal, StringComparer.Ordinal).ToList(),
+            Years = Sum(deals),
+        };
+    }
+
+    /// <summary>One deal's entry for the buyer: its schedule, or why it cannot be placed; null when the party is not a buyer in it.</summary>
+    private static CommitmentEntry? EntryOf(string buyer, DealSummary deal)
+    {
+        if (!deal.Parties.Any(p => p.Party == buyer && p.Role == "buyer"))
+        {
+            return null;
         }
 
-        commitments.Deals.Sort((a, b) => string.CompareOrdinal(a.Deal, b.Deal));
-        commitments.Unscheduled.Sort((a, b) => string.CompareOrdinal(a.Deal, b.Deal));
-        commitments.Years = Sum(commitments.Deals);
+        var entry = new CommitmentEntry { Id = CommitmentEntry.IdOf(buyer, deal.Id), Buyer = buyer };
+        var schedule = Schedule.Of(TermsOf(deal));
+        var flow = PartyFlows.Of(buyer, DealPositions.Of(deal));
+        var why = schedule.Unscheduled ?? flow switch
+        {
+            null or { Value: null } => NoFlow,
+            { Direction: Flow.In } => PaidNotPaying,
+            { Direction: Flow.NotReported } => DirectionNotReported,
+            { Attribution: Flow.ShareNotDisclosed } or { Value.Amount: null } => ShareNotDisclosed,
+            _ => null,
+        };
+        if (why is not null)
+        {
+            entry.Unscheduled = new UnscheduledDeal(deal.Id, why, [.. schedule.Because, .. flow?.Because ?? []]);
+            return entry;
+        }
+
+        var total = deal.Terms[DealTerms.ForValue("total")].Value!.Money!;
+        var fraction = flow!.Attribution == Flow.WholeValue || total.Amount is not > 0 ? 1m : flow.Value!.Amount!.Value / total.Amount.Value;
+        var years = schedule.Years.Select(y => y with { Amount = Scale(y.Amount, fraction) }).ToList();
+        entry.Deal = new DealCommitment(deal.Id, CounterpartiesOf(flow), total, flow.Value!, flow.Attribution, schedule.StartYear!.Value,
+            years, [.. schedule.Because.Concat(flow.Because).Distinct()]);
+        return entry;
     }
 
     public const string NoFlow = "no money flow of the buyer's in this deal";

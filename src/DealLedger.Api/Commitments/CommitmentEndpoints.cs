@@ -21,7 +21,7 @@ public static class CommitmentEndpoints
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(string buyer, string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
-        HttpContext context, ServingReads reads, CancellationToken ct)
+        HttpContext context, ServingReads reads, ReadModelVersions versions, ReadModelCatalog catalog, CancellationToken ct)
     {
         var session = reads.Session;
         var (query, problem) = TemporalQuery.Parse(asOf, recordedAsOf, effectiveAt, position);
@@ -32,8 +32,7 @@ public static class CommitmentEndpoints
 
         if (query!.IsCurrent)
         {
-            return await TemporalReads.StoredAsync<CommitmentsByYear>(context, session, buyer, "CommitmentsByYear", query,
-                () => Problems.NotFound("buyer", buyer), ct);
+            return await CurrentAsync(buyer, query, context, session, versions.ServingOf(catalog.Find(ReadModel)!), ct);
         }
 
         var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, await TemporalReads.DealsOfAsync(session, buyer, "buyer", ct), ct);
@@ -42,5 +41,29 @@ public static class CommitmentEndpoints
             ? Problems.Status(StatusCodes.Status404NotFound, "Unknown buyer", $"No deal with '{buyer}' as buyer is known on this basis.",
                 new Dictionary<string, object?> { ["basis"] = basis })
             : TemporalReads.WithBasis(context, built, basis);
+    }
+
+    private const string ReadModel = "CommitmentsByYear";
+
+    /// <summary>
+    /// The buyer's stored entries, one per deal, in one indexed query, assembled by the projection's own rule. Before
+    /// version 3 serves (a deployment building it beside version 2), the serving version's whole document per buyer is
+    /// returned as it was stored: it already has the answer's shape.
+    /// </summary>
+    private static async Task<IResult> CurrentAsync(string buyer, TemporalQuery query, HttpContext context, IQuerySession session, uint serving,
+        CancellationToken ct)
+    {
+        var basis = query.BasisAt(await TemporalReads.ProgressOfAsync(session, ReadModel, ct));
+        if (serving < 3)
+        {
+            return await session.Json.FindByIdAsync<CommitmentEntry>(buyer, ct) is { } stored
+                ? TemporalReads.WithBasis(context, System.Text.Json.Nodes.JsonNode.Parse(stored)!, basis)
+                : Problems.NotFound("buyer", buyer);
+        }
+
+        var entries = await session.Query<CommitmentEntry>().Where(e => e.Buyer == buyer).ToListAsync(ct);
+        return CommitmentsByYearProjection.FromEntries(buyer, entries) is { } commitments
+            ? TemporalReads.WithBasis(context, commitments, basis)
+            : Problems.NotFound("buyer", buyer);
     }
 }

@@ -144,16 +144,6 @@ public static class TemporalReads
     }
 
     /// <summary>
-    /// A document of an async read model as it stands now, with the basis it was built on (how far the read model
-    /// has read the log), or <paramref name="notFound"/>.
-    /// </summary>
-    public static async Task<IResult> StoredAsync<T>(HttpContext context, IQuerySession session, string id, string readModel,
-        TemporalQuery query, Func<IResult> notFound, CancellationToken ct) where T : notnull =>
-        await session.LoadAsync<T>(id, ct) is { } stored
-            ? WithBasis(context, stored, query.BasisAt(await ProgressOfAsync(session, readModel, ct)))
-            : notFound();
-
-    /// <summary>
     /// The deals a party is in now (in <paramref name="role"/> when given). Parties are only ever added to a deal, so
     /// these include the party's deals on any earlier basis.
     /// </summary>
