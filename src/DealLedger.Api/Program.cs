@@ -124,6 +124,8 @@ builder.Services.AddOpenApi(options =>
 });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<SeedLoader>();
+// The explorer: server-rendered pages (Razor components, static SSR) over the same read models as the API.
+builder.Services.AddRazorComponents();
 
 var app = builder.Build();
 app.Services.GetRequiredService<IDocumentStore>().Advanced.InitialDataCollection
@@ -139,11 +141,13 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePages();
 app.UseCorrelationIds();
+app.UseStaticFiles();
 app.UseCors();
 app.UseQueryGuard();
 app.UseAuthentication();
 app.UseRequestLimits();
 app.UseAuthorization();
+app.UseAntiforgery();
 app.UseReadPositions();
 app.UseStandbyReads();
 if (posture.DocsEnabled)
@@ -157,6 +161,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", readiness).AllowAnonymous();
 app.MapHealthChecks("/health", readiness).AllowAnonymous();
 app.MapWolverineEndpoints(options => options.RejectUnparseableQueryValues = true);
+app.MapRazorComponents<DealLedger.Api.Explorer.App>();
 if (app.Configuration.GetValue<bool>("Benchmarks:BareEndpoint"))
 {
     // Benchmark B4's baseline: the same host answering with bytes held in memory (off unless configured).
