@@ -30,7 +30,14 @@ public class ExplorerPageTests(ApiFixture api) : ApiTest(api)
         Assert.Contains("Current value: <strong>$35B</strong>", before, StringComparison.Ordinal);
         Assert.Contains("facts reported by 2025-08-01", before, StringComparison.Ordinal);
 
-        var bad = await client.GetStringAsync($"/explore/estimates/{Burn}?asOf=yesterday");
-        Assert.Contains("role=\"alert\"", bad, StringComparison.Ordinal);
+        foreach (var date in new[] { "yesterday", "9999-12-31", "2025-02-30" })
+        {
+            var bad = await client.GetAsync($"/explore/estimates/{Burn}?asOf={date}");
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("role=\"alert\"", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var early = await client.GetStringAsync($"/explore/estimates/{Burn}?asOf=2019-01-01");
+        Assert.Contains("No value of this estimate is known as reported by 2019-01-01", early, StringComparison.Ordinal);
     }
 }
