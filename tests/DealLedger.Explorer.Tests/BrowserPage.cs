@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+
+namespace DealLedger.Explorer.Tests;
+
+/// <summary>
+/// One page in a browser context of its own, recording what a reader would see go wrong: console errors, script
+/// errors, requests that failed, answers of 400 and above. <see cref="AssertNoProblemsAsync"/> ends each test.
+/// </summary>
+public sealed class BrowserPage : IAsyncDisposable
+{
+    /// <summary>DEALLEDGER_WRITE_DOCS=1 writes the screenshots in docs/screenshots/ (as docs/openapi.json is written).</summary>
+    public static bool WriteDocs => Environment.GetEnvironmentVariable("DEALLEDGER_WRITE_DOCS") == "1";
+
+    private readonly IBrowserContext _context;
+    private readonly ConcurrentQueue<string> _problems = new();
+
+    public BrowserPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _problems.Enqueue($"console error on {message.Page?.Url}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => _problems.Enqueue($"script error on {page.Url}: {error}");
+        page.RequestFailed += (_, request) => _problems.Enqueue($"request failed: {request.Method} {request.Url}: {request.Failure}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                _problems.Enqueue($"{response.Status} for {response.Request.Method} {response.Url}");
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>Opens a path of the API (relative: "explore/estimates/x") and asserts it answered 200.</summary>
+    public async Task GotoAsync(string path)
+    {
+        var response = await Page.GotoAsync(path);
+        Assert.True(response is { Status: 200 }, $"{path} answered {response?.Status}");
+    }
+
+    /// <summary>
+    /// Runs axe-core on the page as it is and fails on any violation of serious or critical impact, listing each with
+    /// the elements it found it on.
+    /// </summary>
+    public async Task AssertAccessibleAsync()
+    {
+        var result = await Page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"axe-core on {Page.Url}:\n" + string.Join("\n", serious.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    /// <summary>With DEALLEDGER_WRITE_DOCS=1, a full-page PNG of the page as it is into docs/screenshots/.</summary>
+    public async Task ScreenshotForDocsAsync(string fileName)
+    {
+        if (!WriteDocs)
+        {
+            return;
+        }
+
+        var folder = Path.Combine(ExplorerFixture.RepositoryRoot(), "docs", "screenshots");
+        Directory.CreateDirectory(folder);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, fileName), FullPage = true });
+    }
+
+    /// <summary>Fails when anything went wrong on any page this test visited.</summary>
+    public Task AssertNoProblemsAsync()
+    {
+        Assert.True(_problems.IsEmpty, "problems while browsing:\n" + string.Join("\n", _problems));
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+}
