@@ -18,6 +18,7 @@ public class EstimatePageTests(ExplorerFixture explorer)
         var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = Burn, Exact = true }) });
         await Expect(row).ToContainTextAsync("$115B");
         await browser.ScreenshotForDocsAsync("home.png");
+        await browser.AssertAccessibleAsync();
 
         await row.GetByRole(AriaRole.Link, new() { Name = Burn, Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Uri(explorer.BaseAddress, $"explore/estimates/{Burn}").ToString());
@@ -37,6 +38,7 @@ public class EstimatePageTests(ExplorerFixture explorer)
         await Expect(current).ToHaveTextAsync("$115B");
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = $"{Burn}: value by reported date" })).ToBeVisibleAsync();
         await browser.ScreenshotForDocsAsync("estimate.png");
+        await browser.AssertAccessibleAsync();
 
         var asOf = page.GetByLabel("As reported by");
         await asOf.FillAsync("2025-08-01");
@@ -53,6 +55,41 @@ public class EstimatePageTests(ExplorerFixture explorer)
         await Expect(page.Locator("p.basis")).ToContainTextAsync("facts reported by 2025-09-10");
 
         await browser.AssertNoProblemsAsync();
+    }
+
+    [Fact]
+    public async Task the_as_of_date_is_set_and_submitted_with_the_keyboard_alone()
+    {
+        await using var browser = await explorer.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoAsync($"explore/estimates/{Burn}");
+        var asOf = page.GetByLabel("As reported by");
+
+        // Tab from the top of the page reaches the date input, then the button, in that order.
+        await TabUntilFocusedAsync(page, asOf, 30);
+        await page.Keyboard.TypeAsync("08012025"); // month, day, year: the date input's segments in en-US
+        await Expect(asOf).ToHaveValueAsync("2025-08-01");
+        var show = page.GetByRole(AriaRole.Button, new() { Name = "Show" });
+        await TabUntilFocusedAsync(page, show, 4); // past the date's own fields, when Chromium stops on them
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.Locator("p.current strong")).ToHaveTextAsync("$35B");
+        await browser.AssertAccessibleAsync();
+        await browser.AssertNoProblemsAsync();
+    }
+
+    private static async Task TabUntilFocusedAsync(IPage page, ILocator target, int limit)
+    {
+        for (var presses = 0; presses < limit; presses++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"{limit} presses of Tab never reached {target}");
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using DealLedger.Testing;
 namespace DealLedger.Api.Tests.Explorer;
 
 /// <summary>
-/// The explorer's pages as HTML over HTTP (the browser tests, with Playwright and axe-core, are still to come):
+/// The explorer's pages as HTML over HTTP (in a real browser, with axe-core: tests/DealLedger.Explorer.Tests):
 /// the seed's numbers on the right page, and the as-of control changing them.
 /// </summary>
 public class ExplorerPageTests(ApiFixture api) : ApiTest(api)
