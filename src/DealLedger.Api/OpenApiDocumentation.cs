@@ -53,6 +53,7 @@ public static class OpenApiDocumentation
 
     public static void Add(OpenApiOptions options, bool readsNeedKey)
     {
+        OpenApiResponseExamples.Add(options);
         var summaries = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         options.AddOperationTransformer((operation, context, _) =>
         {

@@ -5,8 +5,11 @@ using Marten.Linq.CursorPaging;
 
 namespace DealLedger.Api;
 
-/// <summary>A page of a list; pass <see cref="Next"/> back as <c>cursor</c> for the following page (null at the end).</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
+/// <summary>
+/// A page of a list; pass <see cref="Next"/> back as <c>cursor</c> for the following page (null at the end). The answer's
+/// shape, for the OpenAPI document: <see cref="Paging"/> writes it from the stored JSON.
+/// </summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next, Basis Basis);
 
 /// <summary>Keyset (cursor) paging through Marten, writing the stored JSON as it is, without re-serializing.</summary>
 public static class Paging

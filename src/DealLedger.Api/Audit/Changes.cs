@@ -38,6 +38,9 @@ public sealed partial record ChangeRow(
 /// changes, new deals and estimates, corroborations, disputes, corrections and retractions.
 /// </summary>
 /// <summary>A changes request, parsed: the window of reported dates, the basis it is read on, the export format.</summary>
+/// <summary>A JSON answer of the changes endpoints: the rows in reported order, and the basis they were read on.</summary>
+public sealed record ChangesAnswer(IReadOnlyList<ChangeRow> Changes, Basis Basis);
+
 public sealed record ChangesRequest(ReportedWindow Window, TemporalQuery Query, Export.Format Format);
 
 public static class Changes
@@ -69,7 +72,7 @@ public static class Changes
     [WolverineGet("/deals/{slug}/changes", OperationId = "GetDealChanges")]
     [EndpointSummary("What became known about a deal between two dates")]
     [Tags("Audit")]
-    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ChangesAnswer>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static Task<IResult> Deal(string slug, [NotBody] ChangesRequest request, HttpContext context, ServingReads reads, CancellationToken ct) =>
@@ -82,7 +85,7 @@ public static class Changes
     [WolverineGet("/estimates/{slug}/changes", OperationId = "GetEstimateChanges")]
     [EndpointSummary("What became known about an estimate between two dates")]
     [Tags("Audit")]
-    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ChangesAnswer>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static Task<IResult> Estimate(string slug, [NotBody] ChangesRequest request, HttpContext context, ServingReads reads, CancellationToken ct) =>
@@ -92,7 +95,7 @@ public static class Changes
     [WolverineGet("/changes", OperationId = "GetChanges")]
     [EndpointSummary("What became known between two dates")]
     [Tags("Audit")]
-    [ProducesResponseType<IReadOnlyList<ChangeRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ChangesAnswer>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> All([NotBody] ChangesRequest request, HttpContext context, ServingReads reads, CancellationToken ct)
     {
@@ -111,7 +114,7 @@ public static class Changes
         var basis = query.BasisAt(query.Position ?? await TemporalReads.ProgressOfAsync(session, "Timeline", ct));
         var ordered = rows.OrderBy(r => r.ReportedOn).ThenBy(r => r.Subject, StringComparer.Ordinal).ToList();
         return await Export.RowsAsync(context, format, Export.Stream(ordered), $"changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
-            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new { changes = ordered, basis }), basis)));
+            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new ChangesAnswer(ordered, basis)), basis)));
     }
 
     private static async Task<IResult> OneAsync(string slug, StreamKind kind, ChangesRequest request, HttpContext context, IQuerySession session,
@@ -126,7 +129,7 @@ public static class Changes
 
         var rows = Between(slug, events, request.Window);
         return await Export.RowsAsync(context, format, Export.Stream(rows), $"{slug}-changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
-            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new { changes = rows, basis }), basis)));
+            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new ChangesAnswer(rows, basis)), basis)));
     }
 
     /// <summary>

@@ -55,6 +55,9 @@ public sealed partial record RevisionRow(
     string? Change);
 
 /// <summary>A revisions request, parsed: the basis it is read on and the export format.</summary>
+/// <summary>A JSON answer of the revisions endpoints: each revision in reported order, and the basis it was read on.</summary>
+public sealed record RevisionsAnswer(IReadOnlyList<RevisionRow> Revisions, Basis Basis);
+
 public sealed record RevisionsRequest(TemporalQuery Query, Export.Format Format);
 
 public static class Revisions
@@ -72,7 +75,7 @@ public static class Revisions
     [WolverineGet("/deals/{slug}/terms/{term}/revisions", OperationId = "GetDealTermRevisions")]
     [EndpointSummary("List a deal term's revisions")]
     [Tags("Audit")]
-    [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<RevisionsAnswer>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> DealTerm(string slug, string term, [NotBody] RevisionsRequest request, HttpContext context, ServingReads reads,
@@ -94,14 +97,14 @@ public static class Revisions
 
         var rows = ForDealTerm(deal, dealTerm, Recorders(events, context));
         return await Export.RowsAsync(context, request.Format, Export.Stream(rows), $"{slug}-{term}-revisions",
-            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new { revisions = rows, basis }), basis)));
+            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new RevisionsAnswer(rows, basis)), basis)));
     }
 
     /// <summary>Every revision of an estimate, in the same shape as a deal term's.</summary>
     [WolverineGet("/estimates/{slug}/revisions", OperationId = "GetEstimateRevisions")]
     [EndpointSummary("List an estimate's revisions")]
     [Tags("Audit")]
-    [ProducesResponseType<IReadOnlyList<RevisionRow>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<RevisionsAnswer>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Estimate(string slug, [NotBody] RevisionsRequest request, HttpContext context, ServingReads reads,
@@ -116,7 +119,7 @@ public static class Revisions
 
         var rows = ForEstimate(history, Recorders(events, context));
         return await Export.RowsAsync(context, request.Format, Export.Stream(rows), $"{slug}-revisions",
-            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new { revisions = rows, basis }), basis)));
+            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new RevisionsAnswer(rows, basis)), basis)));
     }
 
     public static IReadOnlyList<RevisionRow> ForDealTerm(DealSummary deal, DealTerm term, IReadOnlyDictionary<string, string?> recorders) =>

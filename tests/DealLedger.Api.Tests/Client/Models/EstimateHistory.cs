@@ -14,6 +14,14 @@ namespace DealLedger.Api.Tests.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The basis the answer was read on (in the answer of /estimates/{slug}; list items have none).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::DealLedger.Api.Tests.Client.Models.Basis? Basis { get; set; }
+#nullable restore
+#else
+        public global::DealLedger.Api.Tests.Client.Models.Basis Basis { get; set; }
+#endif
         /// <summary>The current property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -105,6 +113,7 @@ namespace DealLedger.Api.Tests.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "basis", n => { Basis = n.GetObjectValue<global::DealLedger.Api.Tests.Client.Models.Basis>(global::DealLedger.Api.Tests.Client.Models.Basis.CreateFromDiscriminatorValue); } },
                 { "current", n => { Current = n.GetObjectValue<global::DealLedger.Api.Tests.Client.Models.EstimateRevision>(global::DealLedger.Api.Tests.Client.Models.EstimateRevision.CreateFromDiscriminatorValue); } },
                 { "horizon", n => { Horizon = n.GetObjectValue<global::DealLedger.Api.Tests.Client.Models.Effective>(global::DealLedger.Api.Tests.Client.Models.Effective.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
@@ -123,6 +132,7 @@ namespace DealLedger.Api.Tests.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::DealLedger.Api.Tests.Client.Models.Basis>("basis", Basis);
             writer.WriteObjectValue<global::DealLedger.Api.Tests.Client.Models.EstimateRevision>("current", Current);
             writer.WriteObjectValue<global::DealLedger.Api.Tests.Client.Models.Effective>("horizon", Horizon);
             writer.WriteStringValue("id", Id);
