@@ -16,13 +16,20 @@ public sealed class BrowserPage : IAsyncDisposable
     private readonly IBrowserContext _context;
     private readonly ConcurrentQueue<string> _problems = new();
 
-    public BrowserPage(IBrowserContext context, IPage page)
+    /// <summary>Pages opened expecting an error status (a not-found page): that answer, and Chromium's line about it, are no problem.</summary>
+    private readonly ConcurrentDictionary<string, int> _expected = new(StringComparer.Ordinal);
+
+    private readonly Uri _baseAddress;
+
+    public BrowserPage(IBrowserContext context, IPage page, Uri baseAddress)
     {
         _context = context;
+        _baseAddress = baseAddress;
         Page = page;
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            if (message.Type == "error" && !(message.Page?.Url is { } url && _expected.TryGetValue(url, out var status) &&
+                    message.Text.StartsWith($"Failed to load resource: the server responded with a status of {status} ", StringComparison.Ordinal)))
             {
                 _problems.Enqueue($"console error on {message.Page?.Url}: {message.Text}");
             }
@@ -31,7 +38,7 @@ public sealed class BrowserPage : IAsyncDisposable
         page.RequestFailed += (_, request) => _problems.Enqueue($"request failed: {request.Method} {request.Url}: {request.Failure}");
         page.Response += (_, response) =>
         {
-            if (response.Status >= 400)
+            if (response.Status >= 400 && !(_expected.TryGetValue(response.Url, out var status) && status == response.Status))
             {
                 _problems.Enqueue($"{response.Status} for {response.Request.Method} {response.Url}");
             }
@@ -40,11 +47,16 @@ public sealed class BrowserPage : IAsyncDisposable
 
     public IPage Page { get; }
 
-    /// <summary>Opens a path of the API (relative: "explore/estimates/x") and asserts it answered 200.</summary>
-    public async Task GotoAsync(string path)
+    /// <summary>Opens a path of the API (relative: "explore/estimates/x") and asserts it answered <paramref name="status"/>.</summary>
+    public async Task GotoAsync(string path, int status = 200)
     {
+        if (status != 200)
+        {
+            _expected[new Uri(_baseAddress, path).ToString()] = status;
+        }
+
         var response = await Page.GotoAsync(path);
-        Assert.True(response is { Status: 200 }, $"{path} answered {response?.Status}");
+        Assert.True(response?.Status == status, $"{path} answered {response?.Status}, not {status}");
     }
 
     /// <summary>

@@ -85,7 +85,7 @@ public sealed class ExplorerFixture : IAsyncLifetime
     public async Task<BrowserPage> OpenAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), Locale = "en-US" });
-        return new BrowserPage(context, await context.NewPageAsync());
+        return new BrowserPage(context, await context.NewPageAsync(), BaseAddress);
     }
 
     /// <summary>The checkout's root (the folder holding DealLedger.sln).</summary>
