@@ -6,7 +6,7 @@ namespace DealLedger.Api;
 
 /// <summary>
 /// An example answer for each operation's success responses: real answers of this API on the seed's facts, recorded by
-/// a test (<c>ResponseExampleTests</c>, with DEALLEDGER_WRITE_DOCS=1) into OpenApiResponseExamples.json (embedded), each
+/// a test (<c>ResponseExampleTests</c>, with the request's path and query parameters, with DEALLEDGER_WRITE_DOCS=1) into OpenApiResponseExamples.json (embedded), each
 /// list cut to its first two items. Another test checks every example against its operation's response schema.
 /// </summary>
 public static class OpenApiResponseExamples
@@ -62,6 +62,18 @@ public static class OpenApiResponseExamples
             if (operation.OperationId is not { } id || examples[id] is not JsonObject byStatus || operation.Responses is null)
             {
                 return Task.CompletedTask;
+            }
+
+            // The example request's parameters (path and query), when the operation declares them itself.
+            if (byStatus["parameters"] is JsonObject parameters)
+            {
+                foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+                {
+                    if (parameter.Name is { } name && parameters[name] is { } value)
+                    {
+                        parameter.Example = value.DeepClone();
+                    }
+                }
             }
 
             foreach (var (status, example) in byStatus)

@@ -76,6 +76,12 @@ public class ResponseExampleTests(ApiFixture api) : ApiTest(api)
             }
         }
 
+        var withoutParameterExample = document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => o.Value!))
+            .Where(o => o["responses"]!.AsObject().Any(r => r.Value!["content"]?["application/json"]?["example"] is not null))
+            .SelectMany(o => (o["parameters"]?.AsArray() ?? []).Where(p => (string?)p!["in"] == "path" && p["example"] is null)
+                .Select(p => $"{o["operationId"]} {p!["name"]}"))
+            .ToList();
+        Assert.Empty(withoutParameterExample);
         Assert.Empty(invalid);
         Assert.Equal(WithoutExample.Order(), missing.Order());
         Assert.True(checkedCount >= 23, $"only {checkedCount} examples checked");
@@ -86,6 +92,14 @@ public class ResponseExampleTests(ApiFixture api) : ApiTest(api)
     {
         var examples = new JsonObject();
         var reader = Api.Client(withKey: false);
+        var templates = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, operations) in (await Api.GetJsonAsync("/openapi/v1.json"))["paths"]!.AsObject())
+        {
+            foreach (var (_, operation) in operations!.AsObject())
+            {
+                templates[(string)operation!["operationId"]!] = path;
+            }
+        }
         var admin = Api.Client(ApiFixture.AdminKey);
 
         // status 0: whichever success the operation answers (a cancel answers 200 when the rebuild had already ended).
@@ -100,6 +114,10 @@ public class ResponseExampleTests(ApiFixture api) : ApiTest(api)
             var answer = JsonNode.Parse(text)!;
             var byStatus = examples[operation] as JsonObject ?? new JsonObject();
             examples[operation] = byStatus;
+            if (Parameters(templates[operation], url) is { Count: > 0 } parameters)
+            {
+                byStatus["parameters"] = parameters;
+            }
             byStatus[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Shorten(answer.DeepClone());
             return answer;
         }
@@ -146,6 +164,30 @@ public class ResponseExampleTests(ApiFixture api) : ApiTest(api)
 
         var file = Path.Combine(RepositoryRoot(), "src", "DealLedger.Api", "OpenApiResponseExamples.json");
         await File.WriteAllTextAsync(file, examples.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>The request's parameters by name: path segments matched against the operation's template, then the query.</summary>
+    private static JsonObject Parameters(string template, string url)
+    {
+        var parameters = new JsonObject();
+        var pathAndQuery = url.Split('?', 2);
+        var names = template.Trim('/').Split('/');
+        var values = pathAndQuery[0].Trim('/').Split('/');
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (names[i].StartsWith('{'))
+            {
+                parameters[names[i].Trim('{', '}')] = Uri.UnescapeDataString(values[i]);
+            }
+        }
+
+        foreach (var pair in pathAndQuery.Length > 1 ? pathAndQuery[1].Split('&') : [])
+        {
+            var (name, value) = (pair.Split('=', 2)[0], pair.Split('=', 2)[1]);
+            parameters[Uri.UnescapeDataString(name)] = Uri.UnescapeDataString(value);
+        }
+
+        return parameters;
     }
 
     /// <summary>Every list cut to its first two items, so the document stays readable.</summary>
