@@ -147,15 +147,19 @@ public partial class DealPageTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task an_unknown_deal_is_answered_not_found()
+    public async Task an_unknown_deal_is_the_explorers_404_page_and_an_estimate_slug_is_no_deal()
     {
         await Api.ImportSeedAsync();
         var client = Api.Client(withKey: false);
 
-        foreach (var slug in new[] { "no-such-deal", "openai-cash-burn-2025-2029" })
+        foreach (var path in new[] { "/explore/deals/no-such-deal", "/explore/deals/no-such-deal?asOf=2025-09-01", "/explore/deals/openai-cash-burn-2025-2029" })
         {
-            var response = await client.GetAsync($"/explore/deals/{slug}");
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+            var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("<h1>Nothing here</h1>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
 
@@ -182,6 +186,9 @@ public partial class DealPageTests(ApiFixture api) : ApiTest(api)
         var february = Section(await client.GetStringAsync("/?asOf=2025-02-01"), "deals-heading");
         Assert.Equal(["explore/deals/microsoft-openai-azure-exclusivity-2019?asOf=2025-02-01", $"explore/deals/{Stargate}?asOf=2025-02-01"],
             Links(february, "explore/deals/"));
+        // Filtered on that basis too: Stargate was still announced in June, not yet stalled.
+        Assert.Equal(["explore/deals/openai-funding-round-2025?asOf=2025-06-01", $"explore/deals/{Stargate}?asOf=2025-06-01"],
+            Links(Section(await client.GetStringAsync("/?status=announced&asOf=2025-06-01"), "deals-heading"), "explore/deals/"));
 
         // A page at a time, following the next links to the end: every deal once, in the API's order.
         var seen = new List<string>();
