@@ -98,6 +98,20 @@ public static class AuditTrail
     }
 
     /// <summary>
+    /// The most recently recorded facts, newest first, up to the same high-water mark the trail's pages end at, without
+    /// recorder names (for readers without a key, such as the explorer's home page).
+    /// </summary>
+    public static async Task<(IReadOnlyList<RecordedEvent> Facts, Basis Basis)> LatestAsync(IQuerySession session, IConfiguration configuration,
+        int count, CancellationToken ct)
+    {
+        var highWater = await HighWaterMarkAsync(session, configuration, ct);
+        var events = await session.Events.QueryAllRawEvents().Where(e => e.Sequence <= highWater)
+            .OrderByDescending(e => e.Sequence).Take(count).ToListAsync(ct);
+        return (events.Where(e => e.Data is IFact).Select(e => StreamEvents.ToRecorded(e, withRecorder: false)).ToList(),
+            TemporalQuery.Now.BasisAt(highWater));
+    }
+
+    /// <summary>
     /// The daemon's high-water mark (0 until it has computed one). A node configured without a daemon has no
     /// such mark and reads up to the log's last sequence number: complete, but not stable under concurrent writes.
     /// </summary>

@@ -73,11 +73,12 @@ public static class DealEndpoints
             return problem;
         }
 
-        if (!Sorts.TryGetValue(sort ?? "slug", out var order))
+        if (!DealOrder.ByName.TryGetValue(sort ?? DealOrder.Default, out var order))
         {
-            return Problems.BadQuery("sort", $"'{sort}' is not one of: {string.Join(", ", Sorts.Keys)}");
+            return Problems.BadQuery("sort", $"'{sort}' is not one of: {string.Join(", ", DealOrder.ByName.Keys)}");
         }
 
+        var filter = new DealFilter(party, kind, status);
         if (!temporal!.IsCurrent)
         {
             if (temporal.Position is null && Paging.PositionOf(cursor) is { } issuedAt)
@@ -86,27 +87,10 @@ public static class DealEndpoints
             }
 
             var (deals, basis) = await TemporalReads.AllDealsAsync(session, temporal, null, ct);
-            var matching = deals.Where(d => (string.IsNullOrEmpty(party) || d.Parties.Any(p => p.Party == party))
-                && (string.IsNullOrEmpty(kind) || d.Kind == kind) && (string.IsNullOrEmpty(status) || d.Status == status));
-            return Paging.PageComputed(context, order.InMemory(matching).ToList(), cursor, limit, basis);
+            return Paging.PageComputed(context, order.InMemory(deals.Where(filter.Matches)).ToList(), cursor, limit, basis);
         }
 
-        var query = session.Query<DealSummary>().AsQueryable();
-        if (!string.IsNullOrEmpty(party))
-        {
-            query = query.Where(d => d.Parties.Any(p => p.Party == party));
-        }
-
-        if (!string.IsNullOrEmpty(kind))
-        {
-            query = query.Where(d => d.Kind == kind);
-        }
-
-        if (!string.IsNullOrEmpty(status))
-        {
-            query = query.Where(d => d.Status == status);
-        }
-
+        var query = filter.Apply(session.Query<DealSummary>());
         var now = temporal.BasisAt(await TemporalReads.LogPositionAsync(session, ct));
         return await Paging.PageAsync(order.Stored(query), cursor, limit, now, ct, complete: items => WholeAsync(session, items, ct));
     }
@@ -125,19 +109,6 @@ public static class DealEndpoints
             }
         }
     }
-
-    private sealed record DealOrder(
-        Func<IQueryable<DealSummary>, IQueryable<DealSummary>> Stored,
-        Func<IEnumerable<DealSummary>, IEnumerable<DealSummary>> InMemory);
-
-    private static readonly IReadOnlyDictionary<string, DealOrder> Sorts = new Dictionary<string, DealOrder>(StringComparer.Ordinal)
-    {
-        ["slug"] = new(q => q.OrderBy(d => d.Id), d => d.OrderBy(x => x.Id, StringComparer.Ordinal)),
-        ["title"] = new(q => q.OrderBy(d => d.Title).ThenBy(d => d.Id), d => d.OrderBy(x => x.Title, StringComparer.Ordinal).ThenBy(x => x.Id, StringComparer.Ordinal)),
-        ["lastReportedOn"] = new(q => q.OrderBy(d => d.LastReportedOn).ThenBy(d => d.Id), d => d.OrderBy(x => x.LastReportedOn).ThenBy(x => x.Id, StringComparer.Ordinal)),
-        ["-lastReportedOn"] = new(q => q.OrderByDescending(d => d.LastReportedOn).ThenBy(d => d.Id),
-            d => d.OrderByDescending(x => x.LastReportedOn).ThenBy(x => x.Id, StringComparer.Ordinal)),
-    };
 
     /// <summary>
     /// Every fact recorded about a deal, in log order, with its source, its three times and who recorded it, a page
