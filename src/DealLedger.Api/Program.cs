@@ -139,7 +139,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseStatusCodePages();
+app.UseStatusCodePages(DealLedger.Api.Explorer.ExplorerStatusPages.HandleAsync);
 app.UseCorrelationIds();
 app.UseStaticFiles();
 app.UseCors();

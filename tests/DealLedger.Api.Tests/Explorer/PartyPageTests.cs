@@ -82,7 +82,7 @@ public partial class PartyPageTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task a_bad_date_is_answered_400_and_an_unknown_party_is_said_to_be_unknown()
+    public async Task a_bad_date_is_answered_400_an_unknown_party_is_the_404_page_and_one_known_later_is_said_so()
     {
         await Api.ImportSeedAsync();
         await Api.CatchUpAsync();
@@ -97,14 +97,17 @@ public partial class PartyPageTests(ApiFixture api) : ApiTest(api)
             Assert.Contains("1900-01-01 to 2200-12-31", text, StringComparison.Ordinal);
         }
 
-        var unknown = await client.GetAsync("/explore/parties/no-such-party");
-        var body = await unknown.Content.ReadAsStringAsync();
-        Assert.True(unknown.StatusCode == HttpStatusCode.NotFound && body.Contains("nknown", StringComparison.Ordinal),
-            $"{unknown.StatusCode} {unknown.Content.Headers.ContentType}\n{body}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/explore/parties/no-such-party");
+        request.Headers.Accept.ParseAdd("text/html");
+        var unknown = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("<h1>Nothing here</h1>", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        // No fact about OpenAI was reported before 2019-07-22: unknown on that basis.
+        // Known later, not on the basis (the first fact naming OpenAI was reported on 2019-07-22): the page says so.
         var early = await client.GetAsync("/explore/parties/openai?asOf=2019-01-01");
-        Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Contains("Nothing about 'openai' is known as reported by 2019-01-01", WebUtility.HtmlDecode(await early.Content.ReadAsStringAsync()),
+            StringComparison.Ordinal);
     }
 
     /// <summary>A figure list worded as the page words it, from the API's JSON.</summary>
