@@ -58,7 +58,7 @@ public static class AmountText
         return (known, hidden) switch
         {
             (null, null) => "undisclosed",
-            (null, { } h) => $"undisclosed ({h})",
+            (null, { } h) => h,
             ({ } k, null) => k,
             ({ } k, { } h) => $"{k} + {h}",
         };

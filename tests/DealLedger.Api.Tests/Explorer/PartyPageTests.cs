@@ -54,7 +54,9 @@ public partial class PartyPageTests(ApiFixture api) : ApiTest(api)
         Assert.Equal(
             [Figures(exposure["totals"]!["out"]!), Figures(exposure["totals"]!["in"]!), Figures(exposure["totals"]!["notReported"]!)],
             totals.Skip(1));
-        Assert.Contains("undisclosed", totals[1], StringComparison.Ordinal);
+        Assert.Contains("purchase-commitment: at least $310B + 1 amount undisclosed", totals[1], StringComparison.Ordinal);
+        Assert.Contains("contribution: 1 amount undisclosed", totals[1], StringComparison.Ordinal);
+        Assert.Contains("pays a share not disclosed", Row(Section(page, "deals-heading"), "explore/deals/stargate-2025\""), StringComparison.Ordinal);
         Assert.DoesNotContain("$0", page, StringComparison.Ordinal);
     }
 
