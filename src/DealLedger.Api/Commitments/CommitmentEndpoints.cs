@@ -30,12 +30,13 @@ public static class CommitmentEndpoints
             return problem;
         }
 
-        if (query!.IsCurrent && versions.ServingOf(catalog.Find(ReadModel)!) < 3)
+        var serving = ServingVersion(versions, catalog);
+        if (query!.IsCurrent && serving < 3)
         {
             return await StoredWholeAsync(buyer, query, context, session, ct);
         }
 
-        var (commitments, basis) = await ReadAsync(buyer, query, session, ct);
+        var (commitments, basis) = await ReadAsync(buyer, query, session, serving, ct);
         return commitments is not null
             ? TemporalReads.WithBasis(context, commitments, basis)
             : query.IsCurrent
@@ -46,16 +47,25 @@ public static class CommitmentEndpoints
 
     /// <summary>
     /// The buyer's commitments on the basis (null when no deal with it as buyer is known there), as
-    /// <c>GET /commitments/{buyer}</c> answers it once version 3 serves, and as the explorer's party page shows it. Now:
+    /// <c>GET /commitments/{buyer}</c> answers it, and as the explorer's party page shows it. Now:
     /// the buyer's stored entries, one per deal, in one indexed query, assembled by the projection's own rule. On any
-    /// other basis: computed from the deals' own events by the same <see cref="CommitmentsByYearProjection.Build"/>.
+    /// other basis: computed from the deals' own events by the same <see cref="CommitmentsByYearProjection.Build"/>. Before
+    /// version 3 serves, now is version 2's whole stored document.
     /// </summary>
     public static async Task<(CommitmentsByYear? Commitments, Basis Basis)> ReadAsync(string buyer, TemporalQuery query, IQuerySession session,
-        CancellationToken ct)
+        uint serving, CancellationToken ct)
     {
         if (query.IsCurrent)
         {
             var basisNow = query.BasisAt(await TemporalReads.ProgressOfAsync(session, ReadModel, ct));
+            if (serving < 3)
+            {
+                // Version 2 stored the whole answer per buyer (its properties camel-cased, as the store writes them).
+                var stored = await session.Json.FindByIdAsync<CommitmentEntry>(buyer, ct);
+                return (stored is null ? null : System.Text.Json.JsonSerializer.Deserialize<CommitmentsByYear>(stored, System.Text.Json.JsonSerializerOptions.Web),
+                    basisNow);
+            }
+
             var entries = await session.Query<CommitmentEntry>().Where(e => e.Buyer == buyer).ToListAsync(ct);
             return (CommitmentsByYearProjection.FromEntries(buyer, entries), basisNow);
         }
@@ -64,6 +74,9 @@ public static class CommitmentEndpoints
         var built = CommitmentsByYearProjection.Build(buyer, deals);
         return (built.Deals.Count == 0 && built.Unscheduled.Count == 0 ? null : built, basis);
     }
+
+    /// <summary>The version of the read model the current answer is served from.</summary>
+    public static uint ServingVersion(ReadModelVersions versions, ReadModelCatalog catalog) => versions.ServingOf(catalog.Find(ReadModel)!);
 
     private const string ReadModel = "CommitmentsByYear";
 

@@ -33,12 +33,13 @@ public static class PartyEndpoints
             return problem;
         }
 
-        if (query!.IsCurrent && versions.ServingOf(catalog.Find(ReadModel)!) < 3)
+        var serving = ServingVersion(versions, catalog);
+        if (query!.IsCurrent && serving < 3)
         {
             return await StoredWholeAsync(slug, query, context, session, ct);
         }
 
-        var (exposure, basis) = await ReadAsync(slug, query, session, ct);
+        var (exposure, basis) = await ReadAsync(slug, query, session, serving, ct);
         return exposure is not null
             ? TemporalReads.WithBasis(context, exposure, basis)
             : query.IsCurrent
@@ -49,17 +50,25 @@ public static class PartyEndpoints
 
     /// <summary>
     /// The party's exposure on the basis (null when nothing about it is known there), as <c>GET /parties/{slug}</c>
-    /// answers it once version 3 serves, and as the explorer's party page shows it. Now: the party's stored entries, one
+    /// answers it, and as the explorer's party page shows it. Now: the party's stored entries, one
     /// per deal and one for its name, in one indexed query, assembled by the projection's own rule (the basis' position
     /// says how far the read model has read the log). On any other basis: computed from the deals' own events by the
-    /// same <see cref="PartyExposureProjection.Build"/>.
+    /// same <see cref="PartyExposureProjection.Build"/>. Before version 3 serves, now is version 2's whole stored document.
     /// </summary>
     public static async Task<(PartyExposure? Exposure, Basis Basis)> ReadAsync(string slug, TemporalQuery query, IQuerySession session,
-        CancellationToken ct)
+        uint serving, CancellationToken ct)
     {
         if (query.IsCurrent)
         {
             var basisNow = query.BasisAt(await TemporalReads.ProgressOfAsync(session, ReadModel, ct));
+            if (serving < 3)
+            {
+                // Version 2 stored the whole answer per party (its properties camel-cased, as the store writes them).
+                var stored = await session.Json.FindByIdAsync<PartyExposureEntry>(slug, ct);
+                return (stored is null ? null : System.Text.Json.JsonSerializer.Deserialize<PartyExposure>(stored, System.Text.Json.JsonSerializerOptions.Web),
+                    basisNow);
+            }
+
             var entries = await session.Query<PartyExposureEntry>().Where(e => e.Party == slug).ToListAsync(ct);
             return (PartyExposureProjection.FromEntries(slug, entries), basisNow);
         }
@@ -70,6 +79,9 @@ public static class PartyEndpoints
         var exposure = PartyExposureProjection.Build(slug, name, deals);
         return (exposure.Deals.Count == 0 && name is null ? null : exposure, basis);
     }
+
+    /// <summary>The version of the read model the current answer is served from.</summary>
+    public static uint ServingVersion(ReadModelVersions versions, ReadModelCatalog catalog) => versions.ServingOf(catalog.Find(ReadModel)!);
 
     private const string ReadModel = "PartyExposure";
 
