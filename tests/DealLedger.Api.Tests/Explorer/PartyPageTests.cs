@@ -34,6 +34,7 @@ public partial class PartyPageTests(ApiFixture api) : ApiTest(api)
         }
 
         Assert.Contains($"href=\"explore/deals/{OracleCloud}\"", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"explore/estimates/openai-cash-burn-2025-2029\"", page, StringComparison.Ordinal);
 
         // The counterparty-by-year table: Oracle's row holds the API's figure for each year, 2027 to 2031 (60 months from 2027).
         var years = Section(page, "years-heading");
@@ -78,6 +79,12 @@ public partial class PartyPageTests(ApiFixture api) : ApiTest(api)
         Assert.Contains("href=\"explore/deals/oracle-openai-datacenters-2025?asOf=2025-09-09\"", page, StringComparison.Ordinal);
         var totals = Cells(Between(Section(page, "exposure-heading"), "<tfoot>", "</tfoot>"));
         Assert.Equal(Figures(exposure["totals"]!["out"]!), totals[1]);
+
+        Assert.Contains("href=\"explore/estimates/openai-cash-burn-2025-2029?asOf=2025-09-09\"", page, StringComparison.Ordinal);
+
+        // The cash-burn estimate was first reported on 2025-04-01.
+        var march = WebUtility.HtmlDecode(await client.GetStringAsync("/explore/parties/openai?asOf=2025-03-31"));
+        Assert.DoesNotContain("openai-cash-burn-2025-2029", march, StringComparison.Ordinal);
 
         var now = WebUtility.HtmlDecode(await client.GetStringAsync("/explore/parties/openai"));
         Assert.Contains(OracleCloud, now, StringComparison.Ordinal);
