@@ -78,12 +78,14 @@ public partial class AuditPageTests(ApiFixture api) : ApiTest(api)
         {
             var bad = await client.GetAsync($"/explore/audit?{query}");
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-            Assert.Contains("role=\"alert\"", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var text = await bad.Content.ReadAsStringAsync();
+            Assert.Contains("role=\"alert\"", text, StringComparison.Ordinal);
+            Assert.Contains("per page 1 to 500", text, StringComparison.Ordinal);
         }
 
         var recorder = await client.GetAsync("/explore/audit?recordedBy=someone");
         Assert.Equal(HttpStatusCode.Unauthorized, recorder.StatusCode);
-        Assert.Contains("role=\"alert\"", await recorder.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("<p role=\"alert\">Filtering by recorder needs an API key", await recorder.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     /// <summary>The rows of the page's first table body (0 when it has no table).</summary>
