@@ -33,13 +33,13 @@ public sealed partial record ChangeRow(
     string SourceKind,
     string Summary);
 
+/// <summary>A change and what a reader needs to show it: its subject's kind, and the amounts it compares when they are amounts.</summary>
+public sealed record LedgerChange(ChangeRow Row, StreamKind? Kind, Money? Before, Money? After);
+
 /// <summary>
 /// What became known between two reported dates: new terms, revised values with before and after, status
 /// changes, new deals and estimates, corroborations, disputes, corrections and retractions.
 /// </summary>
-/// <summary>A change and what a reader needs to show it: its subject's kind, and the amounts it compares when they are amounts.</summary>
-public sealed record LedgerChange(ChangeRow Row, StreamKind? Kind, Money? Before, Money? After);
-
 /// <summary>A changes request, parsed: the window of reported dates, the basis it is read on, the export format.</summary>
 public sealed record ChangesRequest(ReportedWindow Window, TemporalQuery Query, Export.Format Format);
 
