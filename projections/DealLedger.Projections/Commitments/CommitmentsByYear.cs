@@ -238,8 +238,7 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
 
     /// <summary>Each counterparty's part per year and currency, summed under the precision rule.</summary>
     private static List<YearCommitment> Sum(IEnumerable<DealCommitment> deals) =>
-        deals.SelectMany(d => d.Schedule.SelectMany(y => d.Counterparties.Select(c =>
-                (Counterparty: c.Counterparty, Deal: d, Year: y with { Amount = Scale(y.Amount, c.Fraction) }))))
+        Parts(deals)
             .GroupBy(x => (x.Counterparty, x.Year.Year, x.Year.Amount.Currency))
             .OrderBy(g => g.Key.Counterparty, StringComparer.Ordinal).ThenBy(g => g.Key.Year).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
             .Select(g =>
@@ -249,4 +248,32 @@ public sealed partial class CommitmentsByYearProjection : MultiStreamProjection<
                     g.Select(x => x.Deal.Deal).Distinct().ToList(), g.SelectMany(x => x.Deal.Facts).Distinct().ToList(), sum.NotComputable);
             })
             .ToList();
+
+    /// <summary>
+    /// The margins of the counterparty-by-year table, summed from the same parts as its cells under the same precision
+    /// rule: each counterparty over all years, each year over all counterparties, and all of it, per currency.
+    /// </summary>
+    public static CommitmentMargins Margins(CommitmentsByYear commitments)
+    {
+        var parts = Parts(commitments.Deals).ToList();
+        List<CommitmentTotal> By(Func<(string Counterparty, DealCommitment Deal, ScheduledYear Year), (string? Counterparty, int? Year)> key) =>
+            parts.GroupBy(x => (Key: key(x), x.Year.Amount.Currency))
+                .OrderBy(g => g.Key.Key.Counterparty, StringComparer.Ordinal).ThenBy(g => g.Key.Key.Year).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
+                .Select(g => new CommitmentTotal(g.Key.Key.Counterparty, g.Key.Key.Year, Bounds.Sum(g.Key.Currency, g.Select(x => x.Year.Amount)),
+                    g.Select(x => x.Deal.Deal).Distinct().ToList()))
+                .ToList();
+        return new CommitmentMargins(By(x => (x.Counterparty, null)), By(x => (null, x.Year.Year)), By(_ => (null, null)));
+    }
+
+    /// <summary>Each year of each deal, for each counterparty paid in it, scaled to that counterparty's part.</summary>
+    private static IEnumerable<(string Counterparty, DealCommitment Deal, ScheduledYear Year)> Parts(IEnumerable<DealCommitment> deals) =>
+        deals.SelectMany(d => d.Schedule.SelectMany(y => d.Counterparties.Select(c =>
+            (c.Counterparty, d, y with { Amount = Scale(y.Amount, c.Fraction) }))));
 }
+
+/// <summary>The margins of a buyer's counterparty-by-year table (<see cref="CommitmentsByYearProjection.Margins"/>).</summary>
+public sealed record CommitmentMargins(IReadOnlyList<CommitmentTotal> PerCounterparty, IReadOnlyList<CommitmentTotal> PerYear,
+    IReadOnlyList<CommitmentTotal> Overall);
+
+/// <summary>A sum over the table's cells: one counterparty's (null year), one year's (null counterparty), or all (both null).</summary>
+public sealed record CommitmentTotal(string? Counterparty, int? Year, Bounds Sum, IReadOnlyList<string> Deals);

@@ -16,6 +16,9 @@ namespace DealLedger.Api.Audit;
 /// </summary>
 public sealed record AuditPage(IReadOnlyList<RecordedEvent> Items, string Next, bool AtEnd, Basis Basis);
 
+/// <summary>The audit trail's filters and paging, as <c>GET /events</c> takes them (unparsed: parsing them is part of the answer).</summary>
+public sealed record AuditFilter(string? RecordedFrom, string? RecordedTo, string? RecordedBy, string? Type, string? Cursor, int? Limit);
+
 /// <summary>
 /// Every event with its metadata, in log order, a page at a time. Pages end at the log's high-water mark
 /// (the async daemon's "every event below this is committed" mark), never beyond: an event still being
@@ -37,12 +40,24 @@ public static class AuditTrail
     public static async Task<IResult> Get(string? recordedFrom, string? recordedTo, string? recordedBy, string? type, string? cursor, int? limit,
         HttpContext context, ServingReads reads, IConfiguration configuration, CancellationToken ct)
     {
-        var session = reads.Session;
-        var withRecorders = RecorderNames.VisibleTo(context.User);
+        var (page, problem) = await ReadAsync(new AuditFilter(recordedFrom, recordedTo, recordedBy, type, cursor, limit),
+            RecorderNames.VisibleTo(context.User), reads.Session, configuration, ct);
+        return problem ?? Reads.ReadPosition.Answer(Results.Ok(page), page!.Basis);
+    }
+
+    /// <summary>
+    /// A page of the trail for these filters, or the problem that answers them (401 for a recorder filter from a caller
+    /// who may not see recorders, 400 for a malformed one): what <c>GET /events</c> answers, and the explorer's audit page shows.
+    /// </summary>
+    public static async Task<(AuditPage? Page, IResult? Problem)> ReadAsync(AuditFilter filter, bool withRecorders, IQuerySession session,
+        IConfiguration configuration, CancellationToken ct)
+    {
+        var (recordedFrom, recordedTo, recordedBy, type, cursor, limit) = filter;
         if (!withRecorders && !string.IsNullOrEmpty(recordedBy))
         {
             // Otherwise an anonymous caller could test guessed key names one by one.
-            return Problems.Status(StatusCodes.Status401Unauthorized, "API key required", "Filtering by recorder needs an API key in the X-Api-Key header.");
+            return (null, Problems.Status(StatusCodes.Status401Unauthorized, "API key required",
+                "Filtering by recorder needs an API key in the X-Api-Key header."));
         }
 
         IResult? problem = null;
@@ -50,18 +65,18 @@ public static class AuditTrail
         var to = TemporalQuery.Instant(recordedTo, endOfDay: true, "recordedTo", ref problem);
         if (problem is not null)
         {
-            return problem;
+            return (null, problem);
         }
 
         if (limit is < 1 or > Paging.MaxLimit)
         {
-            return Problems.BadQuery("limit", $"must be between 1 and {Paging.MaxLimit}");
+            return (null, Problems.BadQuery("limit", $"must be between 1 and {Paging.MaxLimit}"));
         }
 
         long after = 0;
         if (!string.IsNullOrEmpty(cursor) && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
         {
-            return Problems.BadQuery("cursor", "is not a cursor this list returned (pass back the 'next' value as it is)");
+            return (null, Problems.BadQuery("cursor", "is not a cursor this list returned (pass back the 'next' value as it is)"));
         }
 
         var highWater = await HighWaterMarkAsync(session, configuration, ct);
@@ -93,8 +108,7 @@ public static class AuditTrail
 
         // At the end every event up to the high-water mark has been seen (filters included), so the next page starts there.
         var next = atEnd ? Math.Max(after, highWater) : events[size - 1].Sequence;
-        var basis = TemporalQuery.Now.BasisAt(highWater);
-        return Reads.ReadPosition.Answer(Results.Ok(new AuditPage(page, next.ToString(CultureInfo.InvariantCulture), atEnd, basis)), basis);
+        return (new AuditPage(page, next.ToString(CultureInfo.InvariantCulture), atEnd, TemporalQuery.Now.BasisAt(highWater)), null);
     }
 
     /// <summary>

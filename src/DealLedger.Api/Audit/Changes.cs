@@ -33,6 +33,9 @@ public sealed partial record ChangeRow(
     string SourceKind,
     string Summary);
 
+/// <summary>A change and what a reader needs to show it: its subject's kind, and the amounts it compares when they are amounts.</summary>
+public sealed record LedgerChange(ChangeRow Row, StreamKind? Kind, Money? Before, Money? After);
+
 /// <summary>
 /// What became known between two reported dates: new terms, revised values with before and after, status
 /// changes, new deals and estimates, corroborations, disputes, corrections and retractions.
@@ -99,22 +102,33 @@ public static class Changes
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> All([NotBody] ChangesRequest request, HttpContext context, ServingReads reads, CancellationToken ct)
     {
-        var session = reads.Session;
         var ((start, end), query, format) = request;
+        var (changes, basis) = await AcrossLedgerAsync(reads.Session, request.Window, query, ct);
+        var ordered = changes.Select(c => c.Row).ToList();
+        return await Export.RowsAsync(context, format, Export.Stream(ordered), $"changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
+            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new ChangesAnswer(ordered, basis)), basis)));
+    }
+
+    /// <summary>
+    /// Every change across the ledger in the window, in reported order, and the basis it was read on: the answer of
+    /// <c>GET /changes</c>, which the explorer's "what changed" page shows too.
+    /// </summary>
+    public static async Task<(IReadOnlyList<LedgerChange> Changes, Basis Basis)> AcrossLedgerAsync(IQuerySession session, ReportedWindow window,
+        TemporalQuery query, CancellationToken ct)
+    {
+        var (start, end) = window;
         var subjects = await session.Query<TimelineEntry>()
             .Where(t => t.ReportedOn >= start && t.ReportedOn <= end)
             .Select(t => t.Subject).Distinct().ToListAsync(ct);
-        var rows = new List<ChangeRow>();
+        var changes = new List<LedgerChange>();
         foreach (var subject in subjects.Order(StringComparer.Ordinal))
         {
             var (events, _, _) = await TemporalReads.StreamAsync(session, subject, query, ct);
-            rows.AddRange(Between(subject, events, request.Window));
+            changes.AddRange(Compare(subject, events, window));
         }
 
         var basis = query.BasisAt(query.Position ?? await TemporalReads.ProgressOfAsync(session, "Timeline", ct));
-        var ordered = rows.OrderBy(r => r.ReportedOn).ThenBy(r => r.Subject, StringComparer.Ordinal).ToList();
-        return await Export.RowsAsync(context, format, Export.Stream(ordered), $"changes-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}",
-            () => Task.FromResult(Reads.ReadPosition.Answer(Results.Json(new ChangesAnswer(ordered, basis)), basis)));
+        return (changes.OrderBy(c => c.Row.ReportedOn).ThenBy(c => c.Row.Subject, StringComparer.Ordinal).ToList(), basis);
     }
 
     private static async Task<IResult> OneAsync(string slug, StreamKind kind, ChangesRequest request, HttpContext context, IQuerySession session,
@@ -136,20 +150,25 @@ public static class Changes
     /// The subject as known just before the window against the subject as known at its end (each folded by its read
     /// model), and the facts reported within it, as rows (<see cref="ChangeDetection"/>).
     /// </summary>
-    public static List<ChangeRow> Between(string subject, IReadOnlyList<IEvent> events, ReportedWindow window)
+    public static List<ChangeRow> Between(string subject, IReadOnlyList<IEvent> events, ReportedWindow window) =>
+        Compare(subject, events, window).Select(c => c.Row).ToList();
+
+    /// <summary>As <see cref="Between"/>, each row with the kind of its subject and the amounts it compares (for readers that format them).</summary>
+    public static List<LedgerChange> Compare(string subject, IReadOnlyList<IEvent> events, ReportedWindow window)
     {
         var facts = events.Select(e => (IFact)e.Data).ToList();
         var byId = facts.ToDictionary(f => f.Fact.FactId);
         var before = events.Where(e => window.IsBefore((IFact)e.Data)).ToList();
         var after = events.Where(e => window.IsKnownAtEnd((IFact)e.Data)).ToList();
-        var rows = new List<ChangeRow>();
+        var rows = new List<LedgerChange>();
+        var streamKind = ChangeDetection.KindOf(facts);
 
         if (window.FirstReport(facts) is { } first)
         {
-            rows.Add(Row(subject, ChangeKinds.Reported, null, null, null, first));
+            rows.Add(new LedgerChange(Row(subject, ChangeKinds.Reported, null, null, null, first), streamKind, null, null));
         }
 
-        switch (ChangeDetection.KindOf(facts))
+        switch (streamKind)
         {
             case StreamKind.Deal:
                 var was = TemporalReads.FoldDeal(subject, before);
@@ -159,7 +178,7 @@ public static class Changes
                     if (ChangeDetection.OfTerm(previous, now.Value, now.Source is not null, term == DealTerms.Status, (a, b) => a.SameAs(b)) is { } change)
                     {
                         var because = now.Source?.FactId ?? now.Reports[^1].Source.FactId;
-                        rows.Add(Row(subject, change, term, Text(previous), Text(now.Value), byId[because]));
+                        rows.Add(new LedgerChange(Row(subject, change, term, Text(previous), Text(now.Value), byId[because]), streamKind, previous?.Money, now.Value?.Money));
                     }
                 }
 
@@ -172,8 +191,8 @@ public static class Changes
                         estimate?.Current?.Change is { } kind && !Repeats.IsChange(kind)) is { } revision)
                 {
                     var current = estimate!.Current!;
-                    rows.Add(Row(subject, revision, estimate.Metric, earlier is null ? null : TimelineProjection.Format(earlier.Value),
-                        TimelineProjection.Format(current.Value), byId[current.Source.FactId]));
+                    rows.Add(new LedgerChange(Row(subject, revision, estimate.Metric, earlier is null ? null : TimelineProjection.Format(earlier.Value),
+                        TimelineProjection.Format(current.Value), byId[current.Source.FactId]), streamKind, earlier?.Value, current.Value));
                 }
 
                 break;
@@ -183,11 +202,11 @@ public static class Changes
         {
             if (ChangeDetection.OfFact(fact) is { } change)
             {
-                rows.Add(Row(subject, change, null, null, FactReferences.TargetOf(fact), fact));
+                rows.Add(new LedgerChange(Row(subject, change, null, null, FactReferences.TargetOf(fact), fact), streamKind, null, null));
             }
         }
 
-        return rows.OrderBy(r => r.ReportedOn).ToList();
+        return rows.OrderBy(r => r.Row.ReportedOn).ToList();
     }
 
     private static string? Text(TermValue? value) => value is null ? null : Revisions.Describe(value);

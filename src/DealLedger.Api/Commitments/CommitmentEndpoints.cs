@@ -30,40 +30,66 @@ public static class CommitmentEndpoints
             return problem;
         }
 
-        if (query!.IsCurrent)
+        var serving = ServingVersion(versions, catalog);
+        if (query!.IsCurrent && serving < 3)
         {
-            return await CurrentAsync(buyer, query, context, session, versions.ServingOf(catalog.Find(ReadModel)!), ct);
+            return await StoredWholeAsync(buyer, query, context, session, ct);
+        }
+
+        var (commitments, basis) = await ReadAsync(buyer, query, session, serving, ct);
+        return commitments is not null
+            ? TemporalReads.WithBasis(context, commitments, basis)
+            : query.IsCurrent
+                ? Problems.NotFound("buyer", buyer)
+                : Problems.Status(StatusCodes.Status404NotFound, "Unknown buyer", $"No deal with '{buyer}' as buyer is known on this basis.",
+                    new Dictionary<string, object?> { ["basis"] = basis });
+    }
+
+    /// <summary>
+    /// The buyer's commitments on the basis (null when no deal with it as buyer is known there), as
+    /// <c>GET /commitments/{buyer}</c> answers it, and as the explorer's party page shows it. Now:
+    /// the buyer's stored entries, one per deal, in one indexed query, assembled by the projection's own rule. On any
+    /// other basis: computed from the deals' own events by the same <see cref="CommitmentsByYearProjection.Build"/>. Before
+    /// version 3 serves, now is version 2's whole stored document.
+    /// </summary>
+    public static async Task<(CommitmentsByYear? Commitments, Basis Basis)> ReadAsync(string buyer, TemporalQuery query, IQuerySession session,
+        uint serving, CancellationToken ct)
+    {
+        if (query.IsCurrent)
+        {
+            var basisNow = query.BasisAt(await TemporalReads.ProgressOfAsync(session, ReadModel, ct));
+            if (serving < 3)
+            {
+                // Version 2 stored the whole answer per buyer (its properties camel-cased, as the store writes them).
+                var stored = await session.Json.FindByIdAsync<CommitmentEntry>(buyer, ct);
+                return (stored is null ? null : System.Text.Json.JsonSerializer.Deserialize<CommitmentsByYear>(stored, System.Text.Json.JsonSerializerOptions.Web),
+                    basisNow);
+            }
+
+            var entries = await session.Query<CommitmentEntry>().Where(e => e.Buyer == buyer).ToListAsync(ct);
+            return (CommitmentsByYearProjection.FromEntries(buyer, entries), basisNow);
         }
 
         var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, await TemporalReads.DealsOfAsync(session, buyer, "buyer", ct), ct);
         var built = CommitmentsByYearProjection.Build(buyer, deals);
-        return built.Deals.Count == 0 && built.Unscheduled.Count == 0
-            ? Problems.Status(StatusCodes.Status404NotFound, "Unknown buyer", $"No deal with '{buyer}' as buyer is known on this basis.",
-                new Dictionary<string, object?> { ["basis"] = basis })
-            : TemporalReads.WithBasis(context, built, basis);
+        return (built.Deals.Count == 0 && built.Unscheduled.Count == 0 ? null : built, basis);
     }
+
+    /// <summary>The version of the read model the current answer is served from.</summary>
+    public static uint ServingVersion(ReadModelVersions versions, ReadModelCatalog catalog) => versions.ServingOf(catalog.Find(ReadModel)!);
 
     private const string ReadModel = "CommitmentsByYear";
 
     /// <summary>
-    /// The buyer's stored entries, one per deal, in one indexed query, assembled by the projection's own rule. Before
-    /// version 3 serves (a deployment building it beside version 2), the serving version's whole document per buyer is
-    /// returned as it was stored: it already has the answer's shape.
+    /// Before version 3 serves (a deployment building it beside version 2), the serving version's whole document per
+    /// buyer is returned as it was stored: it already has the answer's shape.
     /// </summary>
-    private static async Task<IResult> CurrentAsync(string buyer, TemporalQuery query, HttpContext context, IQuerySession session, uint serving,
+    private static async Task<IResult> StoredWholeAsync(string buyer, TemporalQuery query, HttpContext context, IQuerySession session,
         CancellationToken ct)
     {
         var basis = query.BasisAt(await TemporalReads.ProgressOfAsync(session, ReadModel, ct));
-        if (serving < 3)
-        {
-            return await session.Json.FindByIdAsync<CommitmentEntry>(buyer, ct) is { } stored
-                ? TemporalReads.WithBasis(context, System.Text.Json.Nodes.JsonNode.Parse(stored)!, basis)
-                : Problems.NotFound("buyer", buyer);
-        }
-
-        var entries = await session.Query<CommitmentEntry>().Where(e => e.Buyer == buyer).ToListAsync(ct);
-        return CommitmentsByYearProjection.FromEntries(buyer, entries) is { } commitments
-            ? TemporalReads.WithBasis(context, commitments, basis)
+        return await session.Json.FindByIdAsync<CommitmentEntry>(buyer, ct) is { } stored
+            ? TemporalReads.WithBasis(context, System.Text.Json.Nodes.JsonNode.Parse(stored)!, basis)
             : Problems.NotFound("buyer", buyer);
     }
 }

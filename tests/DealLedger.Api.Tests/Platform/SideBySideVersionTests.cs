@@ -138,6 +138,11 @@ public class SideBySideVersionTests(ApiFixture api) : ApiTest(api)
         answer.AsObject().Remove("basis");
         Assert.True(JsonNode.DeepEquals(stored, answer), answer.ToJsonString());
         Assert.Equal(HttpStatusCode.NotFound, (await upgraded.Server.CreateClient().GetAsync("/parties/oracle")).StatusCode);
+
+        // The explorer's party page reads the same stored document.
+        var page = await upgraded.Server.CreateClient().GetAsync("/explore/parties/openai");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<h1>OpenAI</h1>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static HttpClient Writer(IAlbaHost host) => ApiFixture.ClientOf(host, ApiFixture.Key);
