@@ -142,7 +142,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseStatusCodePages();
+app.UseStatusCodePages(DealLedger.Api.Explorer.ExplorerStatusPages.HandleAsync);
 app.UseCorrelationIds();
 app.UseStaticFiles();
 app.UseCors();

@@ -40,4 +40,31 @@ public class ExplorerPageTests(ApiFixture api) : ApiTest(api)
         var early = await client.GetStringAsync($"/explore/estimates/{Burn}?asOf=2019-01-01");
         Assert.Contains("No value of this estimate is known as reported by 2019-01-01", early, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task a_page_that_does_not_exist_is_a_404_page_for_a_browser_and_problem_json_for_an_api_client()
+    {
+        await Api.ImportSeedAsync();
+        var client = Api.Client(withKey: false);
+
+        foreach (var path in new[] { "/explore/estimates/no-such-estimate", "/explore/nowhere", "/no-such-page" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+            var answer = await client.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, answer.StatusCode);
+            Assert.Equal("text/html", answer.Content.Headers.ContentType?.MediaType);
+            var page = await answer.Content.ReadAsStringAsync();
+            Assert.Contains("<h1>Nothing here</h1>", page, StringComparison.Ordinal);
+            Assert.Contains("href=\"explore/changes\"", page, StringComparison.Ordinal); // the layout, so the visitor can go on
+        }
+
+        var json = await client.GetAsync("/no-such-page");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, json.StatusCode);
+        Assert.Equal("application/problem+json", json.Content.Headers.ContentType?.MediaType);
+
+        // Known later, not yet on the basis: the estimate's page says so (it exists; the date is before its first report).
+        var early = await client.GetAsync($"/explore/estimates/{Burn}?asOf=2019-01-01");
+        Assert.Equal(System.Net.HttpStatusCode.OK, early.StatusCode);
+    }
 }
