@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Alba;
 using DealLedger.Api.Admin;
+using DealLedger.Projections;
 using DealLedger.Testing;
+using Marten;
+using Marten.Events;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DealLedger.Api.Tests.Explorer;
@@ -148,6 +152,105 @@ public partial class AdminPageTests(ApiFixture api) : ApiTest(api)
         var unknown = await browser.Client.GetAsync($"/explore/admin/rebuilds/{Guid.NewGuid()}");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("<p role=\"alert\">No rebuild", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_running_rebuild_can_be_cancelled_from_its_page_and_a_finished_one_cannot()
+    {
+        var file = string.Join('\n', LedgerGenerator.Generate(seed: 12, deals: 300, factsPerDeal: 10).Select(f => f.ToJsonString()));
+        (await Api.ImportAsync(file)).EnsureSuccessStatusCode();
+        await Api.CatchUpAsync();
+        var browser = await SignedInAsync();
+        var started = await browser.SubmitAsync("/explore/admin", null, "read-model-Timeline", ("operation", "rebuild"));
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var progress = PathOf(started);
+        var job = Api.Host.Services.GetRequiredService<RebuildCoordinator>().Find(Guid.Parse(progress.Split('/')[^1]))!;
+
+        var page = await browser.Client.GetStringAsync(progress);
+        var cancel = await browser.SubmitAsync(progress, page, "cancel-rebuild");
+        if (cancel.StatusCode == HttpStatusCode.Redirect)
+        {
+            // Caught running: the page refreshed itself and offered the cancel form.
+            Assert.Contains("<meta http-equiv=\"refresh\" content=\"2\"", page, StringComparison.Ordinal);
+            Assert.Equal(progress, PathOf(cancel));
+            string html;
+            var polls = 0;
+            do
+            {
+                await Task.Delay(100);
+                html = await browser.Client.GetStringAsync(progress);
+            }
+            while (html.Contains("http-equiv=\"refresh\"", StringComparison.Ordinal) && ++polls < 300);
+
+            Assert.Contains("outcome-cancelled\">Cancelled: the read model kept the documents it served.", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+            Assert.Equal(RebuildJob.Cancelled, job.Outcome);
+        }
+        else
+        {
+            // It ended between the page and the form: the service's refusal, on the page, with its status.
+            Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
+            Assert.Contains("<p role=\"alert\">Rebuild not running: The rebuild has already succeeded.", await cancel.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Once ended, there is nothing to cancel.
+        var ended = await browser.Client.GetStringAsync(progress);
+        Assert.DoesNotContain("http-equiv=\"refresh\"", ended, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cancel the rebuild", ended, StringComparison.Ordinal);
+        await Api.CatchUpAsync();
+    }
+
+    [Fact]
+    public async Task a_new_version_built_beside_the_serving_one_is_compared_and_switched_from_the_admin_page_forced_when_it_differs()
+    {
+        const string Schema = "test_admin_page_versions";
+        var serving = ReadModels.All.Single(m => m.Name == "PartyExposure").Version;
+        var next = serving + 1;
+        await using (var v1 = await Api.IsolatedHostAsync(Schema, _ => { }))
+        {
+            await v1.ResetAllMartenDataAsync();
+            var file = string.Join('\n', LedgerGenerator.Generate(seed: 7, deals: 40, factsPerDeal: 6).Select(f => f.ToJsonString()));
+            (await Api.ImportAsync(file, ApiFixture.ClientOf(v1, ApiFixture.Key))).EnsureSuccessStatusCode();
+            await CatchUp.WaitAsync(v1.Services.GetRequiredService<IDocumentStore>(), v1.WaitForNonStaleProjectionDataAsync);
+        }
+
+        await using var v2 = await Api.IsolatedHostAsync(Schema, services => services.AddSingleton(new ReadModelCatalog(
+            ReadModels.All.WithVersions(new Dictionary<string, uint> { ["PartyExposure"] = next }))));
+        await CatchUp.WaitAsync(v2.Services.GetRequiredService<IDocumentStore>(), v2.WaitForNonStaleProjectionDataAsync);
+        var browser = new CookieBrowser(v2.Server);
+        var signIn = await browser.Client.GetStringAsync("/explore/sign-in");
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync("/explore/sign-in", signIn, "sign-in", ("Key", ApiFixture.AdminKey))).StatusCode);
+
+        var page = await browser.Client.GetStringAsync("/explore/admin");
+        Assert.Contains($"v{serving} serving, v{next} built beside it", page, StringComparison.Ordinal);
+        Assert.Contains($"<label for=\"force-PartyExposure\">even if the versions differ</label>", page, StringComparison.Ordinal);
+
+        var clean = await browser.SubmitAsync("/explore/admin", page, "read-model-PartyExposure", ("operation", "parity"));
+        Assert.Equal(HttpStatusCode.OK, clean.StatusCode);
+        Assert.Contains("<h2 id=\"parity\">Parity of PartyExposure: clean</h2>", await clean.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        string tampered;
+        await using (var connection = new Npgsql.NpgsqlConnection(Api.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var tamper = new Npgsql.NpgsqlCommand(
+                $"update {Schema}.mt_doc_partyexposure_{next} set data = jsonb_set(data, '{{deal,title}}', '\"Tampered\"') " +
+                $"where id = (select min(id) from {Schema}.mt_doc_partyexposure_{next}) returning id", connection);
+            tampered = (string)(await tamper.ExecuteScalarAsync())!;
+        }
+
+        var refused = await browser.SubmitAsync("/explore/admin", page, "read-model-PartyExposure", ("operation", "switch"));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var refusal = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("<p role=\"alert\">Versions differ:", refusal, StringComparison.Ordinal);
+        Assert.Contains("Parity of PartyExposure: 1 document differs", refusal, StringComparison.Ordinal);
+        Assert.Contains($"<tr><td>{tampered}</td><td>content</td></tr>", refusal, StringComparison.Ordinal);
+        Assert.Contains($"v{serving} serving, v{next} built beside it", refusal, StringComparison.Ordinal);
+
+        var forced = await browser.SubmitAsync("/explore/admin", page, "read-model-PartyExposure", ("operation", "switch"), ("force", "true"));
+        Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
+        var switched = await forced.Content.ReadAsStringAsync();
+        Assert.Contains($"<p role=\"status\">PartyExposure now serves v{next} (forced: the versions differed).</p>", switched, StringComparison.Ordinal);
+        Assert.DoesNotContain("built beside it", await browser.Client.GetStringAsync("/explore/admin"), StringComparison.Ordinal);
     }
 
     [Fact]
