@@ -32,14 +32,18 @@ public static class AdminSession
     /// <summary>A claim naming which secret the session was opened with (a hash of its hash, never the key).</summary>
     private const string KeyClaim = "dealledger:key";
 
-    public static AuthenticationBuilder AddExplorerAdminSession(this AuthenticationBuilder authentication) =>
-        authentication.AddCookie(Scheme, options =>
+    public static AuthenticationBuilder AddExplorerAdminSession(this AuthenticationBuilder authentication)
+    {
+        // TLS ends at the proxy outside Development (docs/operations.md), where the API sees plain HTTP: the cookie
+        // is marked Secure there whatever the request says, and only as the request says in Development.
+        authentication.Services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IHostEnvironment>((options, environment) =>
+            options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+        return authentication.AddCookie(Scheme, options =>
         {
             options.Cookie.Name = CookieName;
             options.Cookie.Path = "/explore";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.ExpireTimeSpan = Lifetime;
             options.SlidingExpiration = true;
             options.LoginPath = SignInPath;
@@ -48,6 +52,7 @@ public static class AdminSession
             options.ReturnUrlParameter = "returnUrl";
             options.Events.OnValidatePrincipal = StillValidAsync;
         });
+    }
 
     /// <summary>Signed in with the explorer's cookie, by an admin key.</summary>
     public static void Requirement(AuthorizationPolicyBuilder policy) =>

@@ -254,6 +254,22 @@ public partial class AdminPageTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task where_reads_need_a_key_the_sign_in_page_still_opens_without_one()
+    {
+        await using var closed = await Api.WithSettingsAsync(("Auth:RequireKeyForReads", "true"));
+        var browser = new CookieBrowser(closed.Server);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.Client.GetAsync("/explore/estimates/anything")).StatusCode);
+        var away = await browser.Client.GetAsync("/explore/admin");
+        Assert.Equal(HttpStatusCode.Redirect, away.StatusCode);
+
+        var signIn = await browser.Client.GetAsync(PathOf(away));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        var admitted = await browser.SubmitAsync(PathOf(away), await signIn.Content.ReadAsStringAsync(), "sign-in", ("Key", ApiFixture.AdminKey));
+        Assert.Equal("/explore/admin", PathOf(admitted));
+        Assert.Equal(HttpStatusCode.OK, (await browser.Client.GetAsync("/explore/admin")).StatusCode);
+    }
+
+    [Fact]
     public async Task failed_sign_ins_count_against_the_client_address_like_requests_with_a_wrong_key()
     {
         await using var limited = await Api.WithSettingsAsync(("RateLimits:PerAddress:PermitLimit", "3"), ("RateLimits:PerAddress:WindowSeconds", "60"));
