@@ -47,7 +47,6 @@ public static class AdminSession
             options.ExpireTimeSpan = Lifetime;
             options.SlidingExpiration = true;
             options.LoginPath = SignInPath;
-            options.LogoutPath = SignInPath;
             options.AccessDeniedPath = SignInPath;
             options.ReturnUrlParameter = "returnUrl";
             options.Events.OnValidatePrincipal = StillValidAsync;
@@ -77,12 +76,13 @@ public static class AdminSession
         };
     }
 
-    public static Task SignInAsync(HttpContext context, ApiKey key)
+    /// <summary>Opens the session; the answer redirects to <paramref name="returnTo"/> (a local path, see <see cref="ReturnTo"/>).</summary>
+    public static Task SignInAsync(HttpContext context, ApiKey key, string returnTo)
     {
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, Policies.Admin), new Claim(KeyClaim, Fingerprint(key))],
             Scheme);
-        return context.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
+        return context.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false, RedirectUri = returnTo });
     }
 
     public static Task SignOutAsync(HttpContext context) => context.SignOutAsync(Scheme);
