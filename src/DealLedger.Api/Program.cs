@@ -1,6 +1,7 @@
 using DealLedger.Api;
 using DealLedger.Api.Admin;
 using DealLedger.Api.Auth;
+using DealLedger.Api.Explorer;
 using DealLedger.Api.Hosting;
 using DealLedger.Api.Limits;
 using DealLedger.Api.Reads;
@@ -90,11 +91,13 @@ builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection
 builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
 builder.Services.Configure<DealLedger.Api.Facts.ImportOptions>(builder.Configuration.GetSection(DealLedger.Api.Facts.ImportOptions.Section));
 builder.Services.AddAuthentication(ApiKeyHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null)
+    .AddExplorerAdminSession();
 var readsNeedKey = builder.Configuration.GetValue<bool>("Auth:RequireKeyForReads");
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.Write, policy => policy.RequireAuthenticatedUser())
     .AddPolicy(Policies.Admin, policy => policy.RequireRole(Policies.Admin))
+    .AddPolicy(AdminSession.Policy, AdminSession.Requirement)
     .SetFallbackPolicy(readsNeedKey ? new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build() : null);
 
 builder.Services.ConfigureHttpJsonOptions(ResponseJson.Configure);

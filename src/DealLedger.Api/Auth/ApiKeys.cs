@@ -59,6 +59,17 @@ public sealed class AuthOptions
 
     /// <summary>When true, reads need a key too; by default they are open.</summary>
     public bool RequireKeyForReads { get; set; }
+
+    /// <summary>
+    /// The configured key a caller presented, or null: compared by SHA-256 in constant time, so neither the
+    /// configured secrets nor the time taken say how much of a guess was right. The X-Api-Key header and the
+    /// explorer's sign-in form both check keys here.
+    /// </summary>
+    public ApiKey? Match(string presented)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        return ApiKeys.FirstOrDefault(k => k.Hash() is { } known && CryptographicOperations.FixedTimeEquals(hash, known));
+    }
 }
 
 /// <summary>ASP.NET Core authentication by the <c>X-Api-Key</c> header; a missing or wrong key is a 401 ProblemDetails.</summary>
@@ -79,8 +90,7 @@ public sealed class ApiKeyHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(values.ToString()));
-        var match = auth.CurrentValue.ApiKeys.FirstOrDefault(k => k.Hash() is { } hash && CryptographicOperations.FixedTimeEquals(presented, hash));
+        var match = auth.CurrentValue.Match(values.ToString());
         if (match is null)
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
