@@ -26,7 +26,7 @@ public sealed class ApiFixture : IAsyncLifetime
     /// which is not what they limit. Tests of the limits set their own.
     /// </summary>
     public static readonly (string Key, string Value)[] NoClientLimits =
-        [("RateLimits:PerKey:PermitLimit", "0"), ("RateLimits:PerAddress:PermitLimit", "0")];
+        [("RateLimits:PerKey:PermitLimit", "0"), ("RateLimits:PerAddress:PermitLimit", "0"), ("RateLimits:WrongKeys:PermitLimit", "0")];
 
     public IAlbaHost Host { get; private set; } = null!;
 

@@ -77,11 +77,13 @@ public sealed class ApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<AuthOptions> auth)
+    IOptionsMonitor<AuthOptions> auth,
+    KeyGuesses guesses)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
+    private const string BlockedItem = "dealledger.wrong-keys-blocked";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -90,9 +92,16 @@ public sealed class ApiKeyHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        if (guesses.Blocked(Context) is { } seconds)
+        {
+            Context.Items[BlockedItem] = seconds;
+            return Task.FromResult(AuthenticateResult.Fail("Too many wrong keys from this address."));
+        }
+
         var match = auth.CurrentValue.Match(values.ToString());
         if (match is null)
         {
+            guesses.Wrong(Context);
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
@@ -109,6 +118,12 @@ public sealed class ApiKeyHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[BlockedItem] is int seconds)
+        {
+            await Problems.Status(StatusCodes.Status429TooManyRequests, "Too many wrong keys", KeyGuesses.Refuse(Context, seconds)).ExecuteAsync(Context);
+            return;
+        }
+
         var presented = Request.Headers.ContainsKey(Header);
         await Problems.Status(StatusCodes.Status401Unauthorized, "API key required",
                 presented ? $"The {Header} header does not hold a valid key." : $"Writes need an API key in the {Header} header.")

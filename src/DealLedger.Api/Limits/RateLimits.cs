@@ -30,6 +30,9 @@ public sealed class RateLimitOptions
     /// <summary>Per client address, for requests without a valid key (a wrong key counts here).</summary>
     public WindowLimit PerAddress { get; set; } = new() { PermitLimit = 300 };
 
+    /// <summary>Wrong API keys per client address (header or sign-in form); past it every key from there is refused until the window ends.</summary>
+    public WindowLimit WrongKeys { get; set; } = new() { PermitLimit = 20, WindowSeconds = 300 };
+
     /// <summary>Temporal reads (asOf, recordedAsOf, effectiveAt, position, a pinned cursor) and CSV/NDJSON exports.</summary>
     public ConcurrencyLimit ExpensiveReads { get; set; } = new() { PermitLimit = 4, QueueLimit = 8 };
 
@@ -53,6 +56,7 @@ public static class RateLimits
     public static IServiceCollection AddRequestLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(new Auth.KeyGuesses(limits.WrongKeys));
         services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(

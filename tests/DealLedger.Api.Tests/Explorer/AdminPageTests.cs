@@ -283,6 +283,27 @@ public partial class AdminPageTests(ApiFixture api) : ApiTest(api)
         Assert.DoesNotContain(SetCookies(refused), c => c.StartsWith(SessionCookie + "=", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task after_too_many_wrong_keys_the_sign_in_page_refuses_the_right_one_too_and_says_for_how_long()
+    {
+        await using var limited = await Api.WithSettingsAsync(("RateLimits:WrongKeys:PermitLimit", "2"), ("RateLimits:WrongKeys:WindowSeconds", "120"));
+        var browser = new CookieBrowser(limited.Server);
+        var signIn = await browser.Client.GetStringAsync("/explore/sign-in");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SubmitAsync("/explore/sign-in", signIn, "sign-in", ("Key", "guess-1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SubmitAsync("/explore/sign-in", signIn, "sign-in", ("Key", "guess-2"))).StatusCode);
+
+        var refused = await browser.SubmitAsync("/explore/sign-in", signIn, "sign-in", ("Key", ApiFixture.AdminKey));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(int.Parse(refused.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Matches("role=\"alert\">Too many wrong keys from this address: every key is refused for \\d+ s more", await refused.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(SetCookies(refused), c => c.StartsWith(SessionCookie + "=", StringComparison.Ordinal));
+
+        // The header shares the count: the same address's admin key is refused on the JSON API as well.
+        using var admin = new HttpRequestMessage(HttpMethod.Get, "/admin/projections");
+        admin.Headers.Add("X-Api-Key", ApiFixture.AdminKey);
+        await Problem.Assert(await browser.Client.SendAsync(admin), HttpStatusCode.TooManyRequests);
+    }
+
     private static string AdminSessionCount(long value) => DealLedger.Api.Explorer.AdminSession.Count(value);
 
     private async Task<CookieBrowser> SignedInAsync()

@@ -47,6 +47,31 @@ public class RateLimitTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task past_its_wrong_keys_an_address_has_every_key_refused_even_the_right_one_while_its_reads_go_on()
+    {
+        await using var host = await Api.WithSettingsAsync(("RateLimits:WrongKeys:PermitLimit", "3"), ("RateLimits:WrongKeys:WindowSeconds", "120"));
+
+        // Right keys do not count: a client that never guesses is never slowed.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(200, (await GetAsync(host, "/admin/projections", "10.0.1.1", ApiFixture.AdminKey)).Response.StatusCode);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(401, (await PostAsync(host, "10.0.1.1", $"guess-{i}")).Response.StatusCode);
+        }
+
+        var refused = await GetAsync(host, "/admin/projections", "10.0.1.1", ApiFixture.AdminKey);
+        await AssertTooManyAsync(refused);
+        await AssertTooManyAsync(await PostAsync(host, "10.0.1.1", ApiFixture.Key));
+
+        // Keyless reads from that address go on (as anonymous ones), and other addresses keep their keys.
+        Assert.Equal(200, (await GetAsync(host, "/deals", "10.0.1.1")).Response.StatusCode);
+        Assert.Equal(200, (await GetAsync(host, "/admin/projections", "10.0.1.2", ApiFixture.AdminKey)).Response.StatusCode);
+    }
+
+    [Fact]
     public async Task an_import_past_the_concurrency_limit_is_answered_503_with_retry_after()
     {
         await using var host = await Api.WithSettingsAsync(("RateLimits:Imports:PermitLimit", "1"), ("RateLimits:Imports:QueueLimit", "0"));
