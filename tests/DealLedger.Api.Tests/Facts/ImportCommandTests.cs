@@ -4,8 +4,10 @@ using DealLedger.Testing;
 namespace DealLedger.Api.Tests.Facts;
 
 /// <summary><c>import FILE</c>: a file of any size from the command line, checked whole, recorded in batches, safe to run again.</summary>
-public class ImportCommandTests(CliLedgerFixture ledger) : CliTest(ledger)
+public sealed class ImportCommandTests(CliLedgerFixture ledger) : CliTest(ledger), IDisposable
 {
+    private readonly List<string> _files = [];
+
     [Fact]
     public async Task import_records_a_file_in_batches_and_running_it_again_records_nothing_new()
     {
@@ -58,12 +60,15 @@ public class ImportCommandTests(CliLedgerFixture ledger) : CliTest(ledger)
     private Task<(int ExitCode, string Output)> ImportAsync(string file, params string[] more) =>
         ApiCli.RunAsync(Ledger.ConnectionString, Ledger.Schema, ["import", file, .. more]);
 
-    private static async Task<string> WriteAsync(string ndjson)
+    private async Task<string> WriteAsync(string ndjson)
     {
         var path = Path.Combine(Path.GetTempPath(), $"dealledger-import-{Guid.NewGuid():N}.ndjson");
+        _files.Add(path);
         await File.WriteAllTextAsync(path, ndjson + "\n");
         return path;
     }
+
+    public void Dispose() => _files.ForEach(File.Delete);
 
     private async Task<long> EventCountAsync() => (await Ledger.Store.Advanced.FetchEventStoreStatistics()).EventCount;
 }
