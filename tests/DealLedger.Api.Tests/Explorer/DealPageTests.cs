@@ -243,6 +243,37 @@ public partial class DealPageTests(ApiFixture api) : ApiTest(api)
         Assert.All(names, n => Assert.True(n.State is "inline" or "caught-up", n.Name + " is " + n.State));
     }
 
+    [Fact]
+    public async Task the_home_page_as_of_a_date_shows_each_estimate_and_what_became_known_as_that_date_saw_them()
+    {
+        await Api.ImportSeedAsync();
+        await Api.CatchUpAsync();
+        var client = Api.Client(withKey: false);
+
+        // Before the revision of 2025-09-05 the cash burn stood at $35B; the estimate's link keeps the date.
+        var august = WebUtility.HtmlDecode(await client.GetStringAsync("/?asOf=2025-08-01"));
+        Assert.Contains("Showing the ledger as reported by 2025-08-01", august, StringComparison.Ordinal);
+        var estimates = Section(august, "estimates-heading");
+        Assert.Contains("value as reported by 2025-08-01", estimates, StringComparison.Ordinal);
+        Assert.Matches(@"href=""explore/estimates/openai-cash-burn-2025-2029\?asOf=2025-08-01"">[^<]+</a></td>\s*<td>\$35B</td>\s*<td>1</td>", estimates);
+        Assert.DoesNotContain("$115B", estimates, StringComparison.Ordinal);
+
+        // The 30 days up to 2025-09-10 saw the revision (old and new value) and the Oracle contract; the recorded-order list is not shown.
+        var september = WebUtility.HtmlDecode(await client.GetStringAsync("/?asOf=2025-09-10"));
+        Assert.Matches(@"openai-cash-burn-2025-2029\?asOf=2025-09-10"">[^<]+</a></td>\s*<td>\$115B</td>\s*<td>2</td>", Section(september, "estimates-heading"));
+        var recent = Section(september, "latest-heading");
+        Assert.Contains("What became known in the 30 days before 2025-09-10", recent, StringComparison.Ordinal);
+        Assert.Contains("about $35B → about $115B", recent, StringComparison.Ordinal);
+        Assert.Contains("href=\"explore/deals/oracle-openai-cloud-2025\"", recent, StringComparison.Ordinal);
+        Assert.Contains("href=\"explore/changes?from=2025-08-12&to=2025-09-10\"", recent, StringComparison.Ordinal);
+        Assert.DoesNotContain("most recently recorded", recent, StringComparison.Ordinal);
+
+        // Before anything was reported: no estimate, nothing known, still a page that says so.
+        var early = WebUtility.HtmlDecode(await client.GetStringAsync("/?asOf=1999-01-01"));
+        Assert.Contains("No estimate had been reported by 1999-01-01.", early, StringComparison.Ordinal);
+        Assert.Contains("Nothing became known in the 30 days before 1999-01-01.", early, StringComparison.Ordinal);
+    }
+
     private async Task<List<string>> ApiSlugsAsync(string url) =>
         (await Api.GetJsonAsync(url))["items"]!.AsArray().Select(d => $"explore/deals/{d!["id"]!.GetValue<string>()}").ToList();
 
