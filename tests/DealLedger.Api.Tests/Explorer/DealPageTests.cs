@@ -111,6 +111,14 @@ public partial class DealPageTests(ApiFixture api) : ApiTest(api)
         Assert.Matches(@"<tr class=""disputed"">\s*<td>\s*part-of\s*<span class=""mark disputed"">Disputed</span>", Section(texas, "relations-heading"));
         Assert.Contains("<strong>Disputed:</strong>", texas, StringComparison.Ordinal);
         Assert.Matches(@"Disputed</span> the reported relation &quot;part-of stargate-2025&quot;\s*by", Section(texas, "disputes-heading"));
+
+        // Seen from Stargate: both deals that relate to it, with the same marks, linked back; none before they were reported.
+        var stargate = Section(await client.GetStringAsync($"/explore/deals/{Stargate}"), "relations-heading");
+        Assert.Contains("How other deals relate to this one", stargate, StringComparison.Ordinal);
+        Assert.Matches(@"<tr>\s*<td><a href=""explore/deals/oracle-openai-cloud-2025"">[^<]+</a></td>\s*<td>partly-substitutes\s*</td>", stargate);
+        Assert.Matches(@"<tr class=""disputed"">\s*<td><a href=""explore/deals/oracle-openai-texas-datacenter"">[^<]+</a></td>\s*<td>part-of\s*<span class=""mark disputed"">Disputed</span>", stargate);
+        var august = Section(await client.GetStringAsync($"/explore/deals/{Stargate}?asOf=2025-09-10"), "relations-heading");
+        Assert.Contains("No relation to or from another deal has been reported.", august, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,35 @@
+using DealLedger.Api.Temporal;
+using DealLedger.Projections.Deals;
+using Marten;
+
+namespace DealLedger.Api.Deals;
+
+/// <summary>A relation another deal reports to this one (the Oracle contract "substitutes" Stargate, seen from Stargate).</summary>
+public sealed record IncomingRelation(string From, string? FromTitle, DealRelationView Relation);
+
+/// <summary>
+/// The relations other deals report to a deal. A relation is a fact of the deal that reports it, so the target's own
+/// read model never holds it: the reporting deals are found by their stored relations, and on a past basis each is
+/// folded as that basis saw it. A reported relation stays in its deal's list once reported (retracted or disputed
+/// ones are marked, not removed), so the stored summaries name every deal that ever related to this one.
+/// </summary>
+public static class IncomingRelations
+{
+    public static async Task<IReadOnlyList<IncomingRelation>> OfAsync(IQuerySession session, string slug, TemporalQuery query, CancellationToken ct)
+    {
+        var reporters = await session.Query<DealSummary>().Where(d => d.Relations.Any(r => r.Target == slug)).ToListAsync(ct);
+        var incoming = new List<IncomingRelation>();
+        foreach (var stored in reporters.Where(d => d.Id != slug).OrderBy(d => d.Id, StringComparer.Ordinal))
+        {
+            var deal = query.IsCurrent ? stored : (await TemporalReads.DealAsync(session, stored.Id, query, ct)).Deal;
+            if (deal is null)
+            {
+                continue;
+            }
+
+            incoming.AddRange(deal.Relations.Where(r => r.Target == slug).Select(r => new IncomingRelation(deal.Id, deal.Title, r)));
+        }
+
+        return incoming;
+    }
+}
