@@ -4,9 +4,11 @@ using DealLedger.Api.Auth;
 using DealLedger.Api.Facts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Wolverine.Http;
 
 namespace DealLedger.Api;
 
@@ -50,6 +52,20 @@ public static class OpenApiDocumentation
         ["slug"] = new("The subject's slug, as facts name it (e.g. oracle-openai-cloud-2025)."),
         ["party"] = new("A party's slug (e.g. openai)."),
     };
+
+    /// <summary>
+    /// Wolverine assumes every endpoint may answer 200 (typed <c>IResult</c> when it returns one, an empty schema in
+    /// the document). An endpoint that declares its successes and no 200 among them (a rebuild and a cancel answer
+    /// 202) never answers 200: its endpoint metadata loses that response, so the document never shows it.
+    /// </summary>
+    public static void DeclaredSuccessesOnly(HttpChain chain)
+    {
+        var declared = chain.Method.Method.GetCustomAttributes<ProducesResponseTypeAttribute>().Select(p => p.StatusCode).ToList();
+        if (declared.Any(s => s is >= 200 and < 300) && !declared.Contains(StatusCodes.Status200OK))
+        {
+            chain.Metadata.Finally(endpoint => endpoint.RemoveStatusCodeResponse(StatusCodes.Status200OK));
+        }
+    }
 
     public static void Add(OpenApiOptions options, bool readsNeedKey)
     {

@@ -163,7 +163,11 @@ var readiness = new HealthCheckOptions { Predicate = check => check.Tags.Contain
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthJson.WriteAsync }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", readiness).AllowAnonymous();
 app.MapHealthChecks("/health", readiness).AllowAnonymous();
-app.MapWolverineEndpoints(options => options.RejectUnparseableQueryValues = true);
+app.MapWolverineEndpoints(options =>
+{
+    options.RejectUnparseableQueryValues = true;
+    options.ConfigureEndpoints(OpenApiDocumentation.DeclaredSuccessesOnly);
+});
 app.MapRazorComponents<DealLedger.Api.Explorer.App>();
 if (app.Configuration.GetValue<bool>("Benchmarks:BareEndpoint"))
 {

@@ -1,4 +1,5 @@
 using DealLedger.Api.Admin;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DealLedger.Api.Facts;
 using DealLedger.Api.Reads;
@@ -8,6 +9,7 @@ using DealLedger.Domain.Sources;
 using DealLedger.Projections.Deals;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Wolverine.Http;
 
 namespace DealLedger.Api.Deals;
@@ -92,20 +94,24 @@ public static class DealEndpoints
 
         var query = filter.Apply(session.Query<DealSummary>());
         var now = temporal.BasisAt(await TemporalReads.LogPositionAsync(session, ct));
-        return await Paging.PageAsync(order.Stored(query), cursor, limit, now, ct, complete: items => WholeAsync(session, items, ct));
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        return await Paging.PageAsync(order.Stored(query), cursor, limit, now, ct, complete: items => WholeAsync(session, items, options, ct));
     }
 
-    /// <summary>Each stored summary of a page replaced by the whole summary, in the stored documents' JSON.</summary>
-    private static async Task WholeAsync(IQuerySession session, JsonArray items, CancellationToken ct)
+    /// <summary>
+    /// Each stored summary of a page replaced by the whole summary, in the JSON of every other answer
+    /// (<see cref="ResponseJson"/>): the same as <c>GET /deals/{slug}</c> without its basis, and as the temporal list's
+    /// items. Marten's own JSON would add what answers leave out: each term's reports and the stored-only last event id.
+    /// </summary>
+    private static async Task WholeAsync(IQuerySession session, JsonArray items, JsonSerializerOptions options, CancellationToken ct)
     {
         var slugs = items.OfType<JsonObject>().Select(i => (string)i["id"]!).ToList();
         var whole = (await DealSummaries.LoadManyAsync(session, slugs, ct)).ToDictionary(d => d.Id, StringComparer.Ordinal);
-        var serializer = session.DocumentStore.Options.Serializer();
         for (var i = 0; i < items.Count; i++)
         {
             if (items[i] is JsonObject item && whole.TryGetValue((string)item["id"]!, out var deal))
             {
-                items[i] = JsonNode.Parse(serializer.ToJson(deal));
+                items[i] = JsonSerializer.SerializeToNode(deal, options);
             }
         }
     }

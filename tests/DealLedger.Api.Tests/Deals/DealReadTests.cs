@@ -109,6 +109,30 @@ public class DealReadTests(ApiFixture api) : ApiTest(api)
         Assert.Equal(2, (int)item["version"]!);
     }
 
+    /// <summary>
+    /// A list item is the deal as <c>GET /deals/{slug}</c> answers it, without the basis (the page states it once),
+    /// now and as of a date: no term's reports (served by the term's revisions) and nothing stored only.
+    /// </summary>
+    [Fact]
+    public async Task list_items_are_the_single_deal_answers_without_term_reports_now_and_as_of_a_date()
+    {
+        await Api.ImportSeedAsync();
+        foreach (var query in new[] { "", "asOf=2025-12-31" })
+        {
+            var items = (await Api.GetJsonAsync($"/deals?limit=500&{query}"))["items"]!.AsArray();
+            Assert.NotEmpty(items);
+            foreach (var item in items)
+            {
+                var slug = (string)item!["id"]!;
+                var single = await Api.GetJsonAsync($"/deals/{slug}?{query}");
+                single.AsObject().Remove("basis");
+                Assert.True(JsonNode.DeepEquals(single, item), $"{slug} ({query}): list item {item.ToJsonString()}\nsingle {single.ToJsonString()}");
+                Assert.Null(item["lastEventId"]);
+                Assert.All(item["terms"]!.AsObject(), term => Assert.Null(term.Value!["reports"]));
+            }
+        }
+    }
+
     [Fact]
     public async Task the_raw_stream_lists_every_event_with_its_three_times_and_recorder()
     {
