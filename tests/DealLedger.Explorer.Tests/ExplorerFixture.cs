@@ -81,10 +81,18 @@ public sealed class ExplorerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser context and page on the API, recording every console error and failed request.</summary>
-    public async Task<BrowserPage> OpenAsync()
+    /// <summary>
+    /// A fresh browser context and page on the API, recording every console error and failed request; with
+    /// <paramref name="apiKey"/>, every request carries it in X-Api-Key (as a proxy in front of the explorer could add it).
+    /// </summary>
+    public async Task<BrowserPage> OpenAsync(string? apiKey = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), Locale = "en-US" });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            Locale = "en-US",
+            ExtraHTTPHeaders = apiKey is null ? null : new Dictionary<string, string> { ["X-Api-Key"] = apiKey },
+        });
         return new BrowserPage(context, await context.NewPageAsync(), BaseAddress);
     }
 
