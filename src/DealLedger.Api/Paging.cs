@@ -73,7 +73,7 @@ public static class Paging
         var offset = 0L;
         if (!string.IsNullOrEmpty(cursor) && !(TryReadCursor(cursor, out var issuedAt, out offset) && issuedAt == basis.Position && offset <= int.MaxValue))
         {
-            return Problems.BadQuery("cursor", "is not a cursor this list returned for this basis (pass back 'next' with the same parameters)");
+            return ComputedCursorProblem();
         }
 
         var size = limit ?? DefaultLimit;
@@ -81,6 +81,10 @@ public static class Paging
         var next = offset + size < sorted.Count ? CursorAt(basis.Position, offset + size) : null;
         return Json(context, items, next, basis);
     }
+
+    /// <summary>The 400 for a cursor a computed list did not give out for this basis.</summary>
+    public static IResult ComputedCursorProblem() =>
+        Problems.BadQuery("cursor", "is not a cursor this list returned for this basis (pass back 'next' with the same parameters)");
 
     /// <summary>A page answer, <c>{ items, next, basis }</c>, in the API's JSON style.</summary>
     public static IResult Json<T>(HttpContext context, IReadOnlyList<T> items, string? next, Basis basis)

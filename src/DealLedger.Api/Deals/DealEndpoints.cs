@@ -83,13 +83,16 @@ public static class DealEndpoints
         var filter = new DealFilter(party, kind, status);
         if (!temporal!.IsCurrent)
         {
-            if (temporal.Position is null && Paging.PositionOf(cursor) is { } issuedAt)
+            if (Paging.LimitProblem(limit) is { } tooMany)
             {
-                temporal = temporal with { Position = issuedAt };
+                return tooMany;
             }
 
-            var (deals, basis) = await TemporalReads.AllDealsAsync(session, temporal, null, ct);
-            return Paging.PageComputed(context, order.InMemory(deals.Where(filter.Matches)).ToList(), cursor, limit, basis);
+            // The explorer's list, as objects: the same filter, order, cursors and basis.
+            var page = await DealList.PageAsync(session, filter, order, temporal, cursor, limit ?? Paging.DefaultLimit, ct);
+            return page is null
+                ? Paging.ComputedCursorProblem()
+                : Paging.Json(context, page.Items, page.Next, page.Basis);
         }
 
         var query = filter.Apply(session.Query<DealSummary>());

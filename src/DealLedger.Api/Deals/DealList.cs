@@ -27,7 +27,7 @@ public static class DealList
                 temporal = temporal with { Position = issuedAt };
             }
 
-            var (deals, basis) = await TemporalReads.AllDealsAsync(session, temporal, null, ct);
+            var (deals, listed, basis) = await TemporalReads.DealListingAsync(session, temporal, ct);
             var matching = order.InMemory(deals.Where(filter.Matches)).ToList();
             var offset = 0L;
             if (!string.IsNullOrEmpty(cursor)
@@ -37,7 +37,7 @@ public static class DealList
             }
 
             var next = offset + limit < matching.Count ? Paging.CursorAt(basis.Position, offset + limit) : null;
-            return new DealListPage(matching.Skip((int)offset).Take(limit).ToList(), next, basis);
+            return new DealListPage(await TemporalReads.WholeAsync(session, matching.Skip((int)offset).Take(limit).ToList(), listed, ct), next, basis);
         }
 
         var now = temporal.BasisAt(await TemporalReads.LogPositionAsync(session, ct));

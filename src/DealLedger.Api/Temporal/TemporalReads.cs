@@ -41,10 +41,15 @@ public static class TemporalReads
 
         var (events, basis, _) = await StreamAsync(session, slug, query, ct);
 
-        // An estimate or party slug is not a deal, whatever facts about facts its stream holds.
-        var isDeal = events.Any(e => e.Data is IFact fact && FactTypes.Of(fact).Stream == StreamKind.Deal);
-        return (isDeal ? FoldDeal(slug, events) : null, basis);
+        return (FoldDealOrNull(slug, events), basis);
     }
+
+    /// <summary>
+    /// The deal the events tell, or null when none of them is a fact about a deal: an estimate or party slug is not a
+    /// deal, and a deal whose own facts a basis leaves out is not one there either, whatever facts about facts remain.
+    /// </summary>
+    private static DealSummary? FoldDealOrNull(string slug, IReadOnlyList<IEvent> events) =>
+        events.Any(e => e.Data is IFact fact && FactTypes.Of(fact).Stream == StreamKind.Deal) ? FoldDeal(slug, events) : null;
 
     public static DealSummary? FoldDeal(string slug, IReadOnlyList<IEvent> events)
     {
@@ -101,12 +106,123 @@ public static class TemporalReads
         var events = await raw.OrderBy(e => e.Sequence).ToListAsync(ct);
         var deals = events.Where(query.Includes)
             .GroupBy(e => e.StreamKey!)
-            .Select(g => FoldDeal(g.Key, g.ToList())!)
+            .Select(g => FoldDealOrNull(g.Key, g.ToList()))
+            .OfType<DealSummary>()
             .ToList();
 
         // The position is the last event this answer read, so the same position asks the same question.
         var position = query.Position ?? (events.Count == 0 ? 0 : events[^1].Sequence);
         return (deals, query.BasisAt(position));
+    }
+
+    /// <summary>
+    /// Every deal as the basis sees it, for a list to filter, order and page. A deal whose facts the basis all
+    /// includes is read from its stored summary, only the fields a list filters and orders on (<c>Listed</c> names
+    /// these: make a page's items whole with <see cref="WholeAsync"/>); the others are folded from their events. So
+    /// a list's cost follows the deals the basis changes, not the log's size: <c>asOf</c> last month folds only the
+    /// deals reported on since. One aggregate over the deal streams decides, erring towards folding.
+    /// </summary>
+    public static async Task<(IReadOnlyList<DealSummary> Deals, IReadOnlySet<string> Listed, Basis Basis)> DealListingAsync(
+        IQuerySession session, TemporalQuery query, CancellationToken ct)
+    {
+        var position = query.Position ?? await LogPositionAsync(session, ct);
+        var listed = await session.Query<DealSummary>()
+            .Select(d => new DealSummary
+            {
+                Id = d.Id, Version = d.Version, Title = d.Title, Kind = d.Kind, Status = d.Status, LastReportedOn = d.LastReportedOn, Parties = d.Parties,
+            })
+            .ToListAsync(ct);
+        var verdicts = await UntouchedAsync(session, listed.Select(d => d.Id).ToArray(), query, position, ct);
+
+        // A summary stored after the aggregate read its stream (a fact arrived since) is past the basis: folded too.
+        var kept = listed.Where(d => verdicts.TryGetValue(d.Id, out var v) && v.Untouched && v.Version == d.Version).ToList();
+        var keptIds = kept.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var fold = verdicts.Keys.Where(id => !keptIds.Contains(id)).ToArray();
+
+        var deals = new List<DealSummary>(verdicts.Count);
+        deals.AddRange(kept);
+        if (fold.Length > 0)
+        {
+            var events = await session.Events.QueryAllRawEvents()
+                .Where(e => e.StreamKey.IsOneOf(fold) && e.Sequence <= position)
+                .OrderBy(e => e.Sequence)
+                .ToListAsync(ct);
+            deals.AddRange(events.Where(query.Includes).GroupBy(e => e.StreamKey!).Select(g => FoldDealOrNull(g.Key, g.ToList())).OfType<DealSummary>());
+        }
+
+        return (deals, keptIds, query.BasisAt(position));
+    }
+
+    /// <summary>The whole summaries of a page of <see cref="DealListingAsync"/>, in its order.</summary>
+    public static async Task<IReadOnlyList<DealSummary>> WholeAsync(IQuerySession session, IReadOnlyList<DealSummary> page,
+        IReadOnlySet<string> listed, CancellationToken ct)
+    {
+        var ids = page.Where(d => listed.Contains(d.Id)).Select(d => d.Id).ToList();
+        var stored = ids.Count == 0 ? [] : (await session.LoadManyAsync<DealSummary>(ct, ids)).ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var whole = new List<DealSummary>(page.Count);
+        foreach (var deal in page)
+        {
+            if (!listed.Contains(deal.Id))
+            {
+                whole.Add(deal);
+            }
+            else if (stored.TryGetValue(deal.Id, out var full) && full.Version == deal.Version)
+            {
+                whole.Add(await DealSummaries.ComposeAsync(session, full, ct));
+            }
+            else
+            {
+                // Written since the list was read: the version the list saw, from the stream.
+                var events = await StreamCache.For(session.DocumentStore).EventsAsync(session, deal.Id, ct);
+                whole.Add(FoldDeal(deal.Id, events.Where(e => e.Version <= deal.Version).ToList())!);
+            }
+        }
+
+        return whole;
+    }
+
+    /// <summary>
+    /// For each deal stream with events up to <paramref name="position"/>: its last version there, and whether the
+    /// basis surely includes every one of those events. "Surely" reads the fact's dates from the stored JSON, so any
+    /// doubt (a missing date, a fact about another fact on the effective axis) answers false and the deal is folded.
+    /// The recorded bound is cut to PostgreSQL's microseconds, the precision of a fact's recorded time.
+    /// </summary>
+    private static async Task<Dictionary<string, (long Version, bool Untouched)>> UntouchedAsync(IQuerySession session,
+        string[] streams, TemporalQuery query, long position, CancellationToken ct)
+    {
+        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
+        var recordedAsOf = query.RecordedAsOf is { } r ? new DateTimeOffset(r.UtcTicks - (r.UtcTicks % 10), TimeSpan.Zero) : (DateTimeOffset?)null;
+        await using var connection = (Npgsql.NpgsqlConnection)session.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand($$"""
+            select stream_id, max(version), bool_and(included)
+            from (
+                select stream_id, version, coalesce(
+                    ($2::timestamptz is null or "timestamp" <= $2)
+                    and ($3::text is null or data->'fact'->>'reportedOn' <= $3)
+                    and ($4::text is null or data->'fact'->>'effectiveFrom' <= $4), false) as included
+                from {{schema}}.mt_events
+                where seq_id <= $1 and not is_archived
+                offset 0) e
+            group by stream_id
+            """, connection);
+        command.Parameters.Add(new() { Value = position });
+        command.Parameters.Add(new() { Value = (object?)recordedAsOf ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)query.AsOf?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)query.EffectiveAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+
+        var deals = streams.ToHashSet(StringComparer.Ordinal);
+        var verdicts = new Dictionary<string, (long, bool)>(streams.Length, StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (deals.Contains(reader.GetString(0)))
+            {
+                verdicts[reader.GetString(0)] = (reader.GetInt64(1), reader.GetBoolean(2));
+            }
+        }
+
+        return verdicts;
     }
 
     /// <summary>How far an async read model has read the log (0 before its first run).</summary>

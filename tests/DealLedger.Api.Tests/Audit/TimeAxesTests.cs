@@ -127,4 +127,49 @@ public class TimeAxesTests(ApiFixture api) : ApiTest(api)
         Assert.DoesNotContain("aaa-late-deal", seen);
         Assert.Equal(seen.Order(StringComparer.Ordinal), seen);
     }
+
+    [Fact]
+    public async Task the_temporal_deal_list_answers_each_deal_as_its_own_temporal_read_on_every_axis()
+    {
+        // Deals reported over five years, some out of order, with corroborations and retractions, beside the seed
+        // (a dispute, facts with effective dates): on each basis some deals are their stored summary, others folded.
+        await Api.ImportSeedAsync();
+        var file = string.Join('\n', LedgerGenerator.Generate(seed: 23, deals: 30, factsPerDeal: 4, relations: true).Select(f => f.ToJsonString()));
+        (await Api.ImportAsync(file)).EnsureSuccessStatusCode();
+        var beforeLate = DateTimeOffset.UtcNow;
+        await Task.Delay(20);
+        var pinned = (long)(await Api.GetJsonAsync("/deals?asOf=2099-01-01&limit=1"))["basis"]!["position"]!;
+        (await Api.PostFactAsync(Envelopes.Value("late-value", "gen-deal-23-3", "2021-02-01", 5_000_000_000m))).EnsureSuccessStatusCode();
+        (await Api.PostFactAsync(Envelopes.Deal("late-deal", "aaa-late-deal", "2020-01-01"))).EnsureSuccessStatusCode();
+
+        var slugs = (await Api.GetJsonAsync("/deals?limit=200"))["items"]!.AsArray().Select(d => (string)d!["id"]!).ToList();
+        foreach (var basis in new[]
+                 {
+                     "asOf=2099-01-01", "asOf=2021-06-30", "asOf=2025-09-09", "asOf=2019-01-01",
+                     $"recordedAsOf={Uri.EscapeDataString(beforeLate.ToString("O"))}", "effectiveAt=2025-06-01",
+                     $"asOf=2099-01-01&position={pinned}", "asOf=2023-03-01&effectiveAt=2024-01-01",
+                 })
+        {
+            var list = await Api.GetJsonAsync($"/deals?{basis}&limit=200");
+            var position = (long)list["basis"]!["position"]!;
+            var items = list["items"]!.AsArray().ToDictionary(d => (string)d!["id"]!);
+            foreach (var slug in slugs)
+            {
+                var pin = basis.Contains("position=", StringComparison.Ordinal) ? "" : $"&position={position}";
+                var one = await Api.Client(withKey: false).GetAsync($"/deals/{slug}?{basis}{pin}");
+                if (one.StatusCode == HttpStatusCode.NotFound)
+                {
+                    Assert.False(items.ContainsKey(slug), $"{slug} is listed on {basis} but has no facts there");
+                    continue;
+                }
+
+                var single = JsonNode.Parse(await one.Content.ReadAsStringAsync())!.AsObject();
+                single.Remove("basis");
+                Assert.True(items.TryGetValue(slug, out var listed), $"{slug} is missing from the list on {basis}");
+                Assert.True(JsonNode.DeepEquals(single, listed), $"{slug} on {basis}:\n{single}\n!=\n{listed}");
+            }
+
+            Assert.Equal(items.Count, items.Keys.Intersect(slugs).Count());
+        }
+    }
 }
