@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using DealLedger.Api.Auth;
 using DealLedger.Api.Facts;
+using DealLedger.Domain.Deals;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
@@ -51,6 +52,25 @@ public static class OpenApiDocumentation
         ["to"] = new("End of the window, inclusive (yyyy-MM-dd).", Format: "date"),
         ["slug"] = new("The subject's slug, as facts name it (e.g. oracle-openai-cloud-2025)."),
         ["party"] = new("A party's slug (e.g. openai)."),
+        ["kind"] = new("Only deals of this kind (the fact contract's words; another is a 400).",
+            Values: [.. DealVocabulary.Kinds.Order(StringComparer.Ordinal)]),
+        ["status"] = new("Only deals in this status (on a temporal basis, the status that basis knows; another word is a 400).",
+            Values: [.. DealVocabulary.Statuses.Order(StringComparer.Ordinal)]),
+        ["relatedTo"] = new("A deal's slug: only the deals that report a relation to it (substitutes, part of, expands...), " +
+            "disputed or retracted ones included; on a temporal basis, the relations that basis knows."),
+        ["sort"] = new("The order: by slug (the default), by title, by last reported date (lastReportedOn) or latest first " +
+            "(-lastReportedOn); ties by slug.", Values: [.. Deals.DealOrder.ByName.Keys]),
+        ["metric"] = new("Only estimates of this metric (e.g. cash-burn, annualized-revenue)."),
+        ["publisher"] = new("A publisher as sources name it (e.g. The Information), URL-escaped."),
+        ["buyer"] = new("The buying party's slug (e.g. openai)."),
+        ["term"] = new("A term of the deal, as its summary's terms name it (e.g. total-value, first-year-value, duration, start)."),
+        ["recordedFrom"] = new("Only events recorded at or after this instant: a timestamp (2026-11-28T17:30:00Z) or a date (the start of that day, UTC)."),
+        ["recordedTo"] = new("Only events recorded at or before this instant: a timestamp or a date (the end of that day, UTC)."),
+        ["recordedBy"] = new("Only events recorded by this API key's name (callers with a key only; without one it is a 401)."),
+        ["type"] = new("Only events of this type (e.g. estimate.revised, deal.value-reported); a type never recorded lists nothing."),
+        ["name"] = new("A read model's name, as GET /admin/projections lists them (e.g. PartyExposure)."),
+        ["id"] = new("A rebuild's id, from the 202 answer that started it."),
+        ["force"] = new("Switch even when the parity check found differences (they are intended)."),
     };
 
     /// <summary>

@@ -56,7 +56,7 @@ public static class DealEndpoints
     }
 
     /// <summary>
-    /// Deals, filtered by party, kind and status, sorted, a page at a time (pass <c>next</c> back as
+    /// Deals, filtered by party, kind, status and a deal they report a relation to, sorted, a page at a time (pass <c>next</c> back as
     /// <c>cursor</c>), now or on any temporal basis (<c>asOf</c>, <c>recordedAsOf</c>, <c>effectiveAt</c>, <c>position</c>).
     /// </summary>
     [WolverineGet("/deals", OperationId = "ListDeals")]
@@ -64,7 +64,7 @@ public static class DealEndpoints
     [Tags("Deals")]
     [ProducesResponseType<Page<DealSummary>>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> List(string? party, string? kind, string? status, string? sort, string? cursor, int? limit,
+    public static async Task<IResult> List(string? party, string? kind, string? status, string? relatedTo, string? sort, string? cursor, int? limit,
         string? asOf, string? recordedAsOf, string? effectiveAt, string? position,
         HttpContext context, ServingReads reads, CancellationToken ct)
     {
@@ -80,7 +80,12 @@ public static class DealEndpoints
             return Problems.BadQuery("sort", $"'{sort}' is not one of: {string.Join(", ", DealOrder.ByName.Keys)}");
         }
 
-        var filter = new DealFilter(party, kind, status);
+        var filter = new DealFilter(party, kind, status, relatedTo);
+        if (filter.Problem() is { } bad)
+        {
+            return Problems.BadQuery(bad.Parameter, bad.Reason);
+        }
+
         if (!temporal!.IsCurrent)
         {
             if (Paging.LimitProblem(limit) is { } tooMany)

@@ -129,7 +129,8 @@ public static class TemporalReads
         var listed = await session.Query<DealSummary>()
             .Select(d => new DealSummary
             {
-                Id = d.Id, Version = d.Version, Title = d.Title, Kind = d.Kind, Status = d.Status, LastReportedOn = d.LastReportedOn, Parties = d.Parties,
+                Id = d.Id, Version = d.Version, Title = d.Title, Kind = d.Kind, Status = d.Status, LastReportedOn = d.LastReportedOn,
+                Parties = d.Parties, Relations = d.Relations,
             })
             .ToListAsync(ct);
         var verdicts = await UntouchedAsync(session, listed.Select(d => d.Id).ToArray(), query, position, ct);

@@ -60,6 +60,8 @@ public class DealReadTests(ApiFixture api) : ApiTest(api)
     [InlineData("/deals?sort=value", "sort")]
     [InlineData("/deals?limit=0", "limit")]
     [InlineData("/deals?cursor=not-a-cursor", "cursor")]
+    [InlineData("/deals?kind=cloud_contract", "kind")]
+    [InlineData("/deals?status=paused&asOf=2025-01-01", "status")]
     [InlineData("/timeline?from=2025-02-01&to=2025-01-01", "to")]
     public async Task malformed_query_values_are_a_400_problem_naming_the_parameter(string url, string parameter)
     {
@@ -67,6 +69,21 @@ public class DealReadTests(ApiFixture api) : ApiTest(api)
 
         var problem = await Problem.Assert(response, HttpStatusCode.BadRequest, url);
         Assert.NotNull(problem["errors"]![parameter]);
+    }
+
+    [Fact]
+    public async Task deals_related_to_a_deal_are_those_reporting_a_relation_to_it_as_each_basis_knew_them()
+    {
+        await Api.ImportSeedAsync();
+
+        // The seed: the Oracle contract may partly substitute for Stargate (2025-09-11); the Texas site is said to be
+        // part of it, which the article disputes.
+        Assert.Equal(["oracle-openai-cloud-2025", "oracle-openai-texas-datacenter"], Ids(await Api.GetJsonAsync("/deals?relatedTo=stargate-2025")));
+        Assert.Equal(["oracle-openai-texas-datacenter"], Ids(await Api.GetJsonAsync("/deals?relatedTo=stargate-2025&kind=data-center")));
+        Assert.Empty(Ids(await Api.GetJsonAsync("/deals?relatedTo=stargate-2025&asOf=2025-09-10")));
+        Assert.Equal(["oracle-openai-cloud-2025", "oracle-openai-texas-datacenter"],
+            Ids(await Api.GetJsonAsync("/deals?relatedTo=stargate-2025&asOf=2025-09-11")));
+        Assert.Empty(Ids(await Api.GetJsonAsync("/deals?relatedTo=no-such-deal")));
     }
 
     [Fact]

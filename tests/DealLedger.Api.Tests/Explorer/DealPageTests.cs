@@ -189,6 +189,8 @@ public partial class DealPageTests(ApiFixture api) : ApiTest(api)
             Links(Section(await client.GetStringAsync("/?party=softbank&sort=slug"), "deals-heading"), "explore/deals/"));
         Assert.Equal(await ApiSlugsAsync("/deals?kind=cloud-contract"),
             Links(Section(await client.GetStringAsync("/?kind=cloud-contract"), "deals-heading"), "explore/deals/"));
+        Assert.Equal(["explore/deals/oracle-openai-cloud-2025", "explore/deals/oracle-openai-texas-datacenter"],
+            Links(Section(await client.GetStringAsync($"/?relatedTo={Stargate}"), "deals-heading"), "explore/deals/"));
 
         // As reported by 2025-02-01: Azure's exclusivity (2019) and Stargate (January) were known, the Oracle contract was not.
         var february = Section(await client.GetStringAsync("/?asOf=2025-02-01"), "deals-heading");
@@ -214,7 +216,7 @@ public partial class DealPageTests(ApiFixture api) : ApiTest(api)
         Assert.Equal(3, pages);
         Assert.Equal(await ApiSlugsAsync("/deals?limit=50"), seen);
 
-        foreach (var bad in new[] { "/?asOf=2025-02-30", "/?limit=0", "/?sort=size", "/?cursor=nonsense" })
+        foreach (var bad in new[] { "/?asOf=2025-02-30", "/?limit=0", "/?sort=size", "/?cursor=nonsense", "/?kind=cloud_contract", "/?status=paused" })
         {
             var response = await client.GetAsync(bad);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
