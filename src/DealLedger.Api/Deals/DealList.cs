@@ -27,7 +27,7 @@ public static class DealList
                 temporal = temporal with { Position = issuedAt };
             }
 
-            var (deals, listed, basis) = await TemporalReads.DealListingAsync(session, temporal, ct);
+            var (deals, listed, basis) = await TemporalReads.DealListingAsync(session, temporal, filter, ct);
             var matching = order.InMemory(deals.Where(filter.Matches)).ToList();
             var offset = 0L;
             if (!string.IsNullOrEmpty(cursor)

@@ -122,18 +122,24 @@ public static class TemporalReads
     /// a list's cost follows the deals the basis changes, not the log's size: <c>asOf</c> last month folds only the
     /// deals reported on since. One aggregate over the deal streams decides, erring towards folding.
     /// </summary>
+    /// <param name="filter">
+    /// The list's filter: its party and related deal narrow the deals read (a deal only ever gains parties and
+    /// relations, so the stored summaries that have them name every deal that had them on an earlier basis).
+    /// </param>
     public static async Task<(IReadOnlyList<DealSummary> Deals, IReadOnlySet<string> Listed, Basis Basis)> DealListingAsync(
-        IQuerySession session, TemporalQuery query, CancellationToken ct)
+        IQuerySession session, TemporalQuery query, Deals.DealFilter filter, CancellationToken ct)
     {
         var position = query.Position ?? await LogPositionAsync(session, ct);
-        var listed = await session.Query<DealSummary>()
+        var narrowed = !string.IsNullOrEmpty(filter.Party) || !string.IsNullOrEmpty(filter.RelatedTo);
+        var candidates = narrowed ? new Deals.DealFilter(filter.Party, null, null, filter.RelatedTo).Apply(session.Query<DealSummary>()) : session.Query<DealSummary>();
+        var listed = await candidates
             .Select(d => new DealSummary
             {
                 Id = d.Id, Version = d.Version, Title = d.Title, Kind = d.Kind, Status = d.Status, LastReportedOn = d.LastReportedOn,
                 Parties = d.Parties, Relations = d.Relations,
             })
             .ToListAsync(ct);
-        var verdicts = await UntouchedAsync(session, listed.Select(d => d.Id).ToArray(), query, position, ct);
+        var verdicts = await UntouchedAsync(session, listed.Select(d => d.Id).ToArray(), narrowed, query, position, ct);
 
         // A summary stored after the aggregate read its stream (a fact arrived since) is past the basis: folded too.
         var kept = listed.Where(d => verdicts.TryGetValue(d.Id, out var v) && v.Untouched && v.Version == d.Version).ToList();
@@ -183,13 +189,14 @@ public static class TemporalReads
     }
 
     /// <summary>
-    /// For each deal stream with events up to <paramref name="position"/>: its last version there, and whether the
-    /// basis surely includes every one of those events. "Surely" reads the fact's dates from the stored JSON, so any
-    /// doubt (a missing date, a fact about another fact on the effective axis) answers false and the deal is folded.
+    /// For each deal stream (of <paramref name="streams"/>; only those are read when <paramref name="onlyThese"/>) with
+    /// events up to <paramref name="position"/>: its last version there, and whether the basis surely includes every
+    /// one of those events. "Surely" reads the fact's dates from the stored JSON, so any doubt (a missing date, a fact
+    /// about another fact on the effective axis) answers false and the deal is folded.
     /// The recorded bound is cut to PostgreSQL's microseconds, the precision of a fact's recorded time.
     /// </summary>
     private static async Task<Dictionary<string, (long Version, bool Untouched)>> UntouchedAsync(IQuerySession session,
-        string[] streams, TemporalQuery query, long position, CancellationToken ct)
+        string[] streams, bool onlyThese, TemporalQuery query, long position, CancellationToken ct)
     {
         var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
         var recordedAsOf = query.RecordedAsOf is { } r ? new DateTimeOffset(r.UtcTicks - (r.UtcTicks % 10), TimeSpan.Zero) : (DateTimeOffset?)null;
@@ -203,7 +210,7 @@ public static class TemporalReads
                     and ($3::text is null or data->'fact'->>'reportedOn' <= $3)
                     and ($4::text is null or data->'fact'->>'effectiveFrom' <= $4), false) as included
                 from {{schema}}.mt_events
-                where seq_id <= $1 and not is_archived
+                where seq_id <= $1 and not is_archived and ($5::text[] is null or stream_id = any($5))
                 offset 0) e
             group by stream_id
             """, connection);
@@ -211,6 +218,7 @@ public static class TemporalReads
         command.Parameters.Add(new() { Value = (object?)recordedAsOf ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = (object?)query.AsOf?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)query.EffectiveAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = onlyThese ? streams : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
 
         var deals = streams.ToHashSet(StringComparer.Ordinal);
         var verdicts = new Dictionary<string, (long, bool)>(streams.Length, StringComparer.Ordinal);

@@ -152,10 +152,10 @@ public class TimeAxesTests(ApiFixture api) : ApiTest(api)
         {
             var list = await Api.GetJsonAsync($"/deals?{basis}&limit=200");
             var position = (long)list["basis"]!["position"]!;
+            var pin = basis.Contains("position=", StringComparison.Ordinal) ? "" : $"&position={position}";
             var items = list["items"]!.AsArray().ToDictionary(d => (string)d!["id"]!);
             foreach (var slug in slugs)
             {
-                var pin = basis.Contains("position=", StringComparison.Ordinal) ? "" : $"&position={position}";
                 var one = await Api.Client(withKey: false).GetAsync($"/deals/{slug}?{basis}{pin}");
                 if (one.StatusCode == HttpStatusCode.NotFound)
                 {
@@ -170,6 +170,11 @@ public class TimeAxesTests(ApiFixture api) : ApiTest(api)
             }
 
             Assert.Equal(items.Count, items.Keys.Intersect(slugs).Count());
+
+            // A party filter reads only that party's deals; it lists what filtering the whole list gives.
+            var withOpenAi = items.Values.Where(d => d!["parties"]!.AsArray().Any(p => (string)p!["party"]! == "openai")).Select(d => (string)d!["id"]!);
+            var filtered = await Api.GetJsonAsync($"/deals?{basis}{pin}&party=openai&limit=200");
+            Assert.Equal(withOpenAi.Order(StringComparer.Ordinal), filtered["items"]!.AsArray().Select(d => (string)d!["id"]!));
         }
     }
 }
