@@ -54,4 +54,26 @@ public class DealAndPartyPageTests(ExplorerFixture explorer)
         await browser.AssertAccessibleAsync();
         await browser.AssertNoProblemsAsync();
     }
+
+    [Fact]
+    public async Task stargate_lists_the_deals_that_relate_to_it_and_links_to_them_in_the_deal_list()
+    {
+        await explorer.CaughtUpAsync();
+        await using var browser = await explorer.OpenAsync();
+        var page = browser.Page;
+
+        await browser.GotoAsync("explore/deals/stargate-2025");
+        var relations = page.Locator("section[aria-labelledby=relations-heading]");
+        await Expect(relations.Locator("tr.disputed")).ToContainTextAsync("Disputed");
+        await browser.AssertAccessibleAsync();
+
+        await relations.GetByRole(AriaRole.Link, new() { Name = "These deals in the deal list" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Uri(explorer.BaseAddress, "?relatedTo=stargate-2025").ToString());
+        await Expect(page.GetByLabel("Related to")).ToHaveValueAsync("stargate-2025");
+        var deals = page.Locator("section[aria-labelledby=deals-heading] tbody tr");
+        await Expect(deals).ToHaveCountAsync(2);
+        await Expect(deals.Nth(0)).ToContainTextAsync("oracle-openai-cloud-2025");
+        await Expect(deals.Nth(1)).ToContainTextAsync("oracle-openai-texas-datacenter");
+        await browser.AssertNoProblemsAsync();
+    }
 }

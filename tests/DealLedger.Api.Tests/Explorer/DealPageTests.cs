@@ -117,6 +117,8 @@ public partial class DealPageTests(ApiFixture api) : ApiTest(api)
         Assert.Contains("How other deals relate to this one", stargate, StringComparison.Ordinal);
         Assert.Matches(@"<tr>\s*<td><a href=""explore/deals/oracle-openai-cloud-2025"">[^<]+</a></td>\s*<td>partly-substitutes\s*</td>", stargate);
         Assert.Matches(@"<tr class=""disputed"">\s*<td><a href=""explore/deals/oracle-openai-texas-datacenter"">[^<]+</a></td>\s*<td>part-of\s*<span class=""mark disputed"">Disputed</span>", stargate);
+        // They are also the deal list's deals related to Stargate (the home page's filter, tested there), one link away.
+        Assert.Contains($"<a href=\"?relatedTo={Stargate}\">These deals in the deal list</a>", stargate, StringComparison.Ordinal);
         var august = Section(await client.GetStringAsync($"/explore/deals/{Stargate}?asOf=2025-09-10"), "relations-heading");
         Assert.Contains("No relation to or from another deal has been reported.", august, StringComparison.Ordinal);
     }
