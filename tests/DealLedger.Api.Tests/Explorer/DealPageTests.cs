@@ -144,7 +144,7 @@ public partial class DealPageTests(ApiFixture api) : ApiTest(api)
         var chart = revised[revised.IndexOf("total-value: value by reported date", StringComparison.Ordinal)..];
         Assert.Equal(2, Regex.Count(chart[..chart.IndexOf("</svg>", StringComparison.Ordinal)], "<circle "));
         Assert.Contains("2025-10-01: $320B (Test Wire)", chart, StringComparison.Ordinal);
-        Assert.Matches(@"<td>2025-10-01</td>\s*<td>\s*\$320B <span class=""precision"">exact</span>\s*</td>\s*<td>\+\$20B</td>", chart);
+        Assert.Matches(@"<td class=""date"">2025-10-01</td>\s*<td>\s*\$320B <span class=""precision"">exact</span>\s*</td>\s*<td>\+\$20B</td>", chart);
 
         // The page's rows are the API's rows.
         var api = await Api.GetJsonAsync($"/deals/{Oracle}/terms/total-value/revisions");
