@@ -91,6 +91,24 @@ public partial class PartyPageTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task a_party_in_more_deals_than_a_page_shows_lists_the_first_and_links_to_all_of_them_in_the_deal_list()
+    {
+        var deals = Enumerable.Range(0, 104).Select(i => Envelopes.Deal($"many-{i}", $"many-deal-{i:000}", "2024-05-01", "Test Wire",
+            ("prolific", "buyer"), ("oracle", "vendor")).ToJsonString());
+        (await Api.ImportAsync(string.Join('\n', deals))).EnsureSuccessStatusCode();
+        var client = Api.Client(withKey: false);
+
+        var page = Section(await client.GetStringAsync("/explore/parties/prolific?asOf=2025-01-01"), "deals-heading");
+
+        Assert.Contains("prolific&#x27;s deals and its role in each: the first 100 of 104, by slug", page, StringComparison.Ordinal);
+        Assert.Equal(100, Regex.Count(page, "<th scope=\"row\"><a href=\"explore/deals/many-deal-"));
+        Assert.Contains("explore/deals/many-deal-099?asOf=2025-01-01", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("explore/deals/many-deal-100", page, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"?party=prolific&amp;asOf=2025-01-01\">All 104 deals of prolific in the deal list</a>", page, StringComparison.Ordinal);
+        Assert.Equal(20, Regex.Count(Section(await client.GetStringAsync("/?party=prolific&asOf=2025-01-01"), "deals-heading"), "href=\"explore/deals/many-deal-"));
+    }
+
+    [Fact]
     public async Task a_bad_date_is_answered_400_an_unknown_party_is_the_404_page_and_one_known_later_is_said_so()
     {
         await Api.ImportSeedAsync();
