@@ -47,6 +47,22 @@ public partial class AuditPageTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task a_window_with_more_changes_than_the_page_shows_says_how_many_and_shows_the_first_in_order()
+    {
+        var deals = Enumerable.Range(0, 260).Select(i => Envelopes.Deal($"wide-{i}", $"wide-deal-{i:000}", "2024-05-01").ToJsonString());
+        (await Api.ImportAsync(string.Join('\n', deals))).EnsureSuccessStatusCode();
+        await Api.CatchUpAsync();
+        var total = (await Api.GetJsonAsync("/changes?from=2024-01-01&to=2024-12-31"))["changes"]!.AsArray().Count;
+        Assert.True(total > 500, $"{total} changes");
+
+        var page = WebUtility.HtmlDecode(await Api.Client(withKey: false).GetStringAsync("/explore/changes?from=2024-01-01&to=2024-12-31"));
+
+        Assert.Contains($"<caption>{total} changes reported from 2024-01-01 to 2024-12-31, in reported order</caption>", page, StringComparison.Ordinal);
+        Assert.Equal(500, RowCount(page));
+        Assert.Contains($"The first 500 of {total} changes are shown: narrow the dates to see the others", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task the_audit_trail_filters_narrow_the_rows_and_its_pages_follow_on()
     {
         await Api.ImportSeedAsync();
