@@ -60,6 +60,13 @@ public partial class AuditPageTests(ApiFixture api) : ApiTest(api)
         Assert.Contains($"<caption>{total} changes reported from 2024-01-01 to 2024-12-31, in reported order</caption>", page, StringComparison.Ordinal);
         Assert.Equal(500, RowCount(page));
         Assert.Contains($"The first 500 of {total} changes are shown: narrow the dates to see the others", page, StringComparison.Ordinal);
+
+        // The home page as of a date in that window shows the last 20 of them, and says so.
+        var home = PartyPageTests.Section(WebUtility.HtmlDecode(await Api.Client(withKey: false).GetStringAsync("/?asOf=2024-05-15")), "latest-heading");
+        var month = (await Api.GetJsonAsync("/changes?from=2024-04-16&to=2024-05-15"))["changes"]!.AsArray();
+        Assert.Contains($"the last 20 of {month.Count} changes, in reported order</caption>", home, StringComparison.Ordinal);
+        Assert.Equal(20, RowCount(home));
+        Assert.Contains($"href=\"explore/deals/{(string)month[^1]!["subject"]!}\"", home, StringComparison.Ordinal);
     }
 
     [Fact]
