@@ -56,8 +56,9 @@ public static class DealEndpoints
     }
 
     /// <summary>
-    /// Deals, filtered by party, kind, status and a deal they report a relation to, sorted, a page at a time (pass <c>next</c> back as
-    /// <c>cursor</c>), now or on any temporal basis (<c>asOf</c>, <c>recordedAsOf</c>, <c>effectiveAt</c>, <c>position</c>).
+    /// Deals, filtered by party, kind, status and a deal they report a relation to, sorted, a page at a time (pass
+    /// <c>next</c> back as <c>cursor</c>), now or on any temporal basis (<c>asOf</c>, <c>recordedAsOf</c>,
+    /// <c>effectiveAt</c>, <c>position</c>).
     /// </summary>
     [WolverineGet("/deals", OperationId = "ListDeals")]
     [EndpointSummary("List deals")]
