@@ -59,33 +59,6 @@ public static class Paging
         return Reads.ReadPosition.Answer(Results.Text(json, "application/json"), basis);
     }
 
-    /// <summary>
-    /// Pages a list computed in memory for a temporal basis. The cursor carries the basis' log position, so
-    /// the following pages answer the same question even while facts keep arriving.
-    /// </summary>
-    public static IResult PageComputed<T>(HttpContext context, IReadOnlyList<T> sorted, string? cursor, int? limit, Basis basis)
-    {
-        if (LimitProblem(limit) is { } tooMany)
-        {
-            return tooMany;
-        }
-
-        var offset = 0L;
-        if (!string.IsNullOrEmpty(cursor) && !(TryReadCursor(cursor, out var issuedAt, out offset) && issuedAt == basis.Position && offset <= int.MaxValue))
-        {
-            return ComputedCursorProblem();
-        }
-
-        var size = limit ?? DefaultLimit;
-        var items = sorted.Skip((int)offset).Take(size).ToList();
-        var next = offset + size < sorted.Count ? CursorAt(basis.Position, offset + size) : null;
-        return Json(context, items, next, basis);
-    }
-
-    /// <summary>The 400 for a cursor a computed list did not give out for this basis.</summary>
-    public static IResult ComputedCursorProblem() =>
-        Problems.BadQuery("cursor", "is not a cursor this list returned for this basis (pass back 'next' with the same parameters)");
-
     /// <summary>A page answer, <c>{ items, next, basis }</c>, in the API's JSON style.</summary>
     public static IResult Json<T>(HttpContext context, IReadOnlyList<T> items, string? next, Basis basis)
     {

@@ -70,7 +70,7 @@ public static class CommitmentEndpoints
             return (CommitmentsByYearProjection.FromEntries(buyer, entries), basisNow);
         }
 
-        var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, await TemporalReads.DealsOfAsync(session, buyer, "buyer", ct), ct);
+        var (deals, basis) = await TemporalReads.DealsAsync(session, query, await TemporalReads.DealsOfAsync(session, buyer, "buyer", ct), ct);
         var built = CommitmentsByYearProjection.Build(buyer, deals);
         return (built.Deals.Count == 0 && built.Unscheduled.Count == 0 ? null : built, basis);
     }

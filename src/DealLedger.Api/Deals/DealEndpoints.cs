@@ -97,7 +97,7 @@ public static class DealEndpoints
             // The explorer's list, as objects: the same filter, order, cursors and basis.
             var page = await DealList.PageAsync(session, filter, order, temporal, cursor, limit ?? Paging.DefaultLimit, ct);
             return page is null
-                ? Paging.ComputedCursorProblem()
+                ? Problems.BadQuery("cursor", "is not a cursor this list returned for this basis (pass back 'next' with the same parameters)")
                 : Paging.Json(context, page.Items, page.Next, page.Basis);
         }
 

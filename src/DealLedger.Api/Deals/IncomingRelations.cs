@@ -17,19 +17,15 @@ public static class IncomingRelations
 {
     public static async Task<IReadOnlyList<IncomingRelation>> OfAsync(IQuerySession session, string slug, TemporalQuery query, CancellationToken ct)
     {
-        var reporters = await session.Query<DealSummary>().Where(d => d.Relations.Any(r => r.Target == slug)).ToListAsync(ct);
-        var incoming = new List<IncomingRelation>();
-        foreach (var stored in reporters.Where(d => d.Id != slug).OrderBy(d => d.Id, StringComparer.Ordinal))
+        IReadOnlyList<DealSummary> reporters = await new DealFilter(null, null, null, slug).Apply(session.Query<DealSummary>()).ToListAsync(ct);
+        if (!query.IsCurrent && reporters.Count > 0)
         {
-            var deal = query.IsCurrent ? stored : (await TemporalReads.DealAsync(session, stored.Id, query, ct)).Deal;
-            if (deal is null)
-            {
-                continue;
-            }
-
-            incoming.AddRange(deal.Relations.Where(r => r.Target == slug).Select(r => new IncomingRelation(deal.Id, deal.Title, r)));
+            (reporters, _) = await TemporalReads.DealsAsync(session, query, [.. reporters.Select(d => d.Id)], ct);
         }
 
-        return incoming;
+        return reporters.Where(d => d.Id != slug)
+            .OrderBy(d => d.Id, StringComparer.Ordinal)
+            .SelectMany(deal => deal.Relations.Where(r => r.Target == slug).Select(r => new IncomingRelation(deal.Id, deal.Title, r)))
+            .ToList();
     }
 }

@@ -25,4 +25,8 @@ public static class Explore
     }
 
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>The home page's deal list filtered by one parameter (party, relatedTo), on the same as-of date.</summary>
+    public static string DealListHref(string filter, string value, string? asOf) =>
+        $"?{filter}={Uri.EscapeDataString(value)}" + (string.IsNullOrEmpty(asOf) ? "" : $"&asOf={Uri.EscapeDataString(asOf)}");
 }

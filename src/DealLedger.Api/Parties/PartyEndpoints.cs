@@ -73,7 +73,7 @@ public static class PartyEndpoints
             return (PartyExposureProjection.FromEntries(slug, entries), basisNow);
         }
 
-        var (deals, basis) = await TemporalReads.AllDealsAsync(session, query, await TemporalReads.DealsOfAsync(session, slug, null, ct), ct);
+        var (deals, basis) = await TemporalReads.DealsAsync(session, query, await TemporalReads.DealsOfAsync(session, slug, null, ct), ct);
         var (partyEvents, _, _) = await TemporalReads.StreamAsync(session, slug, query, ct);
         var name = partyEvents.Select(e => e.Data).OfType<PartyReported>().LastOrDefault()?.Name;
         var exposure = PartyExposureProjection.Build(slug, name, deals);

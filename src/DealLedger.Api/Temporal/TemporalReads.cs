@@ -91,14 +91,22 @@ public static class TemporalReads
         return (FoldEstimate(slug, events), basis);
     }
 
-    /// <summary>Every deal as the basis sees it, folded from the deal streams' events (one pass over the log).</summary>
-    public static async Task<(IReadOnlyList<DealSummary> Deals, Basis Basis)> AllDealsAsync(IQuerySession session, TemporalQuery query,
-        IReadOnlyCollection<string>? only, CancellationToken ct)
+    /// <summary>These deals as the basis sees them, folded from their events (one query).</summary>
+    public static async Task<(IReadOnlyList<DealSummary> Deals, Basis Basis)> DealsAsync(IQuerySession session, TemporalQuery query,
+        IReadOnlyCollection<string> deals, CancellationToken ct)
     {
-        var ids = only ?? await session.Query<DealSummary>().Select(d => d.Id).ToListAsync(ct);
-        var wanted = ids.ToHashSet(StringComparer.Ordinal);
-        var raw = session.Events.QueryAllRawEvents().Where(e => e.StreamKey.IsOneOf(wanted.ToArray()));
-        if (query.Position is { } pinned)
+        var (folded, last) = await FoldDealsAsync(session, query, [.. deals], query.Position, ct);
+
+        // The position is the last event this answer read, so the same position asks the same question.
+        return (folded, query.BasisAt(query.Position ?? last));
+    }
+
+    /// <summary>The deals of these streams the basis knows, folded from their events up to the position, and the last sequence read.</summary>
+    private static async Task<(List<DealSummary> Deals, long LastSequence)> FoldDealsAsync(IQuerySession session, TemporalQuery query,
+        string[] streams, long? position, CancellationToken ct)
+    {
+        var raw = session.Events.QueryAllRawEvents().Where(e => e.StreamKey.IsOneOf(streams));
+        if (position is { } pinned)
         {
             raw = raw.Where(e => e.Sequence <= pinned);
         }
@@ -109,10 +117,7 @@ public static class TemporalReads
             .Select(g => FoldDealOrNull(g.Key, g.ToList()))
             .OfType<DealSummary>()
             .ToList();
-
-        // The position is the last event this answer read, so the same position asks the same question.
-        var position = query.Position ?? (events.Count == 0 ? 0 : events[^1].Sequence);
-        return (deals, query.BasisAt(position));
+        return (deals, events.Count == 0 ? 0 : events[^1].Sequence);
     }
 
     /// <summary>
@@ -146,17 +151,8 @@ public static class TemporalReads
         var keptIds = kept.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var fold = verdicts.Keys.Where(id => !keptIds.Contains(id)).ToArray();
 
-        var deals = new List<DealSummary>(verdicts.Count);
+        var deals = fold.Length == 0 ? [] : (await FoldDealsAsync(session, query, fold, position, ct)).Deals;
         deals.AddRange(kept);
-        if (fold.Length > 0)
-        {
-            var events = await session.Events.QueryAllRawEvents()
-                .Where(e => e.StreamKey.IsOneOf(fold) && e.Sequence <= position)
-                .OrderBy(e => e.Sequence)
-                .ToListAsync(ct);
-            deals.AddRange(events.Where(query.Includes).GroupBy(e => e.StreamKey!).Select(g => FoldDealOrNull(g.Key, g.ToList())).OfType<DealSummary>());
-        }
-
         return (deals, keptIds, query.BasisAt(position));
     }
 
