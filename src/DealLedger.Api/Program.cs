@@ -77,6 +77,13 @@ builder.Host.UseWolverine(options =>
     options.ApplicationAssembly = typeof(Program).Assembly;
     options.AutoBuildMessageStorageOnStartup = posture.ApplySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
 });
+if (builder.Configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo) == DaemonMode.Solo)
+{
+    // Before the daemon's hosted service: a second Solo node on the same ledger stops here (SoloDaemonLock).
+    builder.Services.AddSingleton<SoloDaemonLock>();
+    builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<SoloDaemonLock>()));
+}
+
 if (!posture.ApplySchema)
 {
     // First of the hosted services, so a missing schema stops the start before the daemon or Wolverine touch it.
@@ -179,11 +186,26 @@ app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
     "DealLedger API ready in {Seconds:0.0} s since the process started{Docs}",
     (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds,
     posture.DocsEnabled ? "; API reference at /docs" : ""));
+var soloLock = app.Services.GetService<SoloDaemonLock>();
 var exitCode = await app.RunJasperFxCommands(ReadModelsCommand.Route(args));
+if (soloLock is { Refused: true })
+{
+    // JasperFx's runner returns 0 when the host fails to start; a supervisor must see the refusal.
+    exitCode = 1;
+}
+
 if (ownedDatabase is not null)
 {
-    // The development database this process started (serving the API or a CLI command) stops with it.
-    await ownedDatabase.DisposeAsync();
+    // The development database: a cluster this process started stops with it unless another process still uses it
+    // (LocalPostgres' leases); one it found running keeps running.
+    try
+    {
+        await ownedDatabase.DisposeAsync();
+    }
+    catch (InvalidOperationException e)
+    {
+        bootLogging.CreateLogger("DealLedger.Database").LogWarning("Development database: could not stop it cleanly: {Reason}", e.Message);
+    }
 }
 
 return exitCode;

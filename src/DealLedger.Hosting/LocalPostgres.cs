@@ -15,6 +15,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     private readonly string _binDir;
     private readonly bool _throwaway;
     private readonly bool _durable;
+    private ClusterLease? _lease;
 
     private LocalPostgres(string binDir, string dataDirectory, int port, bool throwaway, bool durable)
     {
@@ -26,6 +27,12 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>
+    /// True when this process started the server; false when it found it running (started by another process, or
+    /// left running by one that was killed), in which case disposing leaves it running.
+    /// </summary>
+    public bool StartedHere { get; private set; }
 
     public int Port { get; }
 
@@ -50,10 +57,31 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts (initialising it on first use) a cluster whose data survives restarts, for development.
+    /// Starts (initialising it on first use) a cluster whose data survives restarts, for development, or uses the
+    /// one already running on that folder. Every process using it holds a lease beside the folder
+    /// (<see cref="ClusterLease"/>); disposing stops the server only when this process started it and no other
+    /// process holds a lease, so a command run beside the API never stops the API's database.
     /// </summary>
-    public static Task<LocalPostgres> StartPersistentAsync(string dataDirectory, CancellationToken cancellation = default) =>
-        StartAsync(dataDirectory, throwaway: false, durable: true, cancellation);
+    public static async Task<LocalPostgres> StartPersistentAsync(string dataDirectory, CancellationToken cancellation = default)
+    {
+        dataDirectory = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        // Starting and stopping are decided under one lock, so two processes starting together start one server, and
+        // a process stopping it cannot race one that is about to use it.
+        await using var turn = await ClusterLease.TakeTurnAsync(dataDirectory, cancellation);
+        var lease = ClusterLease.Hold(dataDirectory);
+        try
+        {
+            var cluster = await StartAsync(dataDirectory, throwaway: false, durable: true, cancellation);
+            cluster._lease = lease;
+            return cluster;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
 
     private static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway, bool durable, CancellationToken cancellation)
     {
@@ -69,7 +97,7 @@ public sealed class LocalPostgres : IAsyncDisposable
 
         if (!throwaway && RunningPort(dataDirectory) is { } runningPort)
         {
-            // Left running by an earlier process that was killed: use it as it is.
+            // Started by another process (still running, or killed since): use it as it is, and leave it running.
             return new LocalPostgres(bin, dataDirectory, runningPort, throwaway, durable);
         }
 
@@ -95,6 +123,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
 
         await postgres.StartServerAsync(cancellation);
+        postgres.StartedHere = true;
         return postgres;
     }
 
@@ -153,6 +182,12 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_lease is not null)
+        {
+            await ReleaseLeaseAsync(_lease);
+            return;
+        }
+
         try
         {
             // A throwaway server that a test killed has nothing left to stop (pg_ctl would fail on its stale pid file).
@@ -167,6 +202,20 @@ public sealed class LocalPostgres : IAsyncDisposable
             {
                 Directory.Delete(DataDirectory, recursive: true);
             }
+        }
+    }
+
+    /// <summary>
+    /// Gives up this process's lease; stops the server when this process started it and no other process holds a
+    /// lease (holders killed with -9 hold none: their file lock went with them). Otherwise it keeps running.
+    /// </summary>
+    private async Task ReleaseLeaseAsync(ClusterLease lease)
+    {
+        await using var turn = await ClusterLease.TakeTurnAsync(DataDirectory, CancellationToken.None);
+        lease.Dispose();
+        if (StartedHere && ClusterLease.Holders(DataDirectory) == 0 && PostmasterProcessId is not null)
+        {
+            await PgAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None);
         }
     }
 

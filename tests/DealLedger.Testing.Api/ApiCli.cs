@@ -31,10 +31,13 @@ public static class ApiCli
         RunAsync(connectionString, schema, [], arguments);
 
     /// <summary>Runs the command with settings changed (<c>Section:Key</c> names).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string connectionString, string schema, (string Key, string Value)[] settings,
-        params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string connectionString, string schema, (string Key, string Value)[] settings,
+        params string[] arguments) =>
+        RunAsync(StartInfo(connectionString, schema, arguments), settings, TimeSpan.FromMinutes(5));
+
+    /// <summary>Runs the command with settings changed, killed after <paramref name="timeout"/>.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo start, (string Key, string Value)[] settings, TimeSpan timeout)
     {
-        var start = StartInfo(connectionString, schema, arguments);
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -43,22 +46,38 @@ public static class ApiCli
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(cancel.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{string.Join(' ', arguments)} did not end within 5 minutes");
+            throw new TimeoutException($"{string.Join(' ', start.ArgumentList.Skip(1))} did not end within {timeout.TotalSeconds:0} s");
         }
 
         return (process.ExitCode, await output + await errors);
     }
 
+    /// <summary>
+    /// The API's program as a newcomer runs it: Development, no connection string, so it provisions (or reuses) the
+    /// local cluster in <paramref name="dataDirectory"/>.
+    /// </summary>
+    public static ProcessStartInfo DevelopmentStartInfo(string dataDirectory, params string[] arguments)
+    {
+        var start = StartInfo("", "ledger", arguments);
+        start.Environment.Remove("ConnectionStrings__Marten");
+        start.Environment.Remove("Database__ApplySchema");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["LocalPostgres__DataDirectory"] = dataDirectory;
+        start.Environment["Seed__Enabled"] = "false";
+        return start;
+    }
+
     /// <summary>The API's program on a ledger, as production runs it: the CLI, or with <c>--urls</c>, a node (<see cref="ApiNode"/>).</summary>
-    internal static ProcessStartInfo StartInfo(string connectionString, string schema, string[] arguments)
+    public static ProcessStartInfo StartInfo(string connectionString, string schema, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {

@@ -30,10 +30,21 @@ public sealed class ApiNode : IAsyncDisposable
     /// <summary>The API process's id (to read its memory from /proc).</summary>
     public int ProcessId => _process.Id;
 
-    public static async Task<ApiNode> StartAsync(string connectionString, string schema, params (string Key, string Value)[] settings)
+    public static Task<ApiNode> StartAsync(string connectionString, string schema, params (string Key, string Value)[] settings)
     {
         var port = FreePort();
-        var start = ApiCli.StartInfo(connectionString, schema, ["--urls", $"http://127.0.0.1:{port}"]);
+        return StartAsync(ApiCli.StartInfo(connectionString, schema, ["--urls", $"http://127.0.0.1:{port}"]), port, settings);
+    }
+
+    /// <summary>A node as a newcomer starts it: Development, on the local cluster it provisions in <paramref name="dataDirectory"/>.</summary>
+    public static Task<ApiNode> StartDevelopmentAsync(string dataDirectory, params (string Key, string Value)[] settings)
+    {
+        var port = FreePort();
+        return StartAsync(ApiCli.DevelopmentStartInfo(dataDirectory, "--urls", $"http://127.0.0.1:{port}"), port, settings);
+    }
+
+    private static async Task<ApiNode> StartAsync(ProcessStartInfo start, int port, (string Key, string Value)[] settings)
+    {
         start.Environment["Auth__ApiKeys__0__Name"] = $"node-{port}";
         start.Environment["Auth__ApiKeys__0__Key"] = Key;
         start.Environment["Auth__ApiKeys__0__Admin"] = "true";

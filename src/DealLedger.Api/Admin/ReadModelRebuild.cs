@@ -124,7 +124,14 @@ public static class ReadModelRebuild
                     .Intersect(await ColumnsAsync(connection, transaction, besideTable, ct)).Select(c => $"\"{c}\""));
                 await ExecuteAsync(connection, transaction, $"delete from {liveTable}", ct);
                 await ExecuteAsync(connection, transaction, $"insert into {liveTable} ({columns}) select {columns} from {besideTable}", ct);
-                if (model.Lifecycle == ProjectionLifecycle.Async)
+                if (model.Lifecycle == ProjectionLifecycle.Async && position == 0)
+                {
+                    // Nothing read (an empty log): no row is how the daemon says "at the start". A row at 0 would make
+                    // the restarted shard's first insert of its own row fail on the key, and the read model stop.
+                    await ExecuteAsync(connection, transaction, $"delete from {progression} where name = @name", ct,
+                        ("name", model.ShardIdentity(model.Version)));
+                }
+                else if (model.Lifecycle == ProjectionLifecycle.Async)
                 {
                     await ExecuteAsync(connection, transaction,
                         $"insert into {progression} (name, last_seq_id) values (@name, @position) " +

@@ -137,7 +137,19 @@ public sealed class ReadModelsCommand : JasperFxAsyncCommand<ReadModelsInput>
 
     private static async Task<bool> RebuildAsync(IDocumentStore store, Npgsql.NpgsqlDataSource dataSource, LedgerDatabase database, ReadModelCatalog catalog, List<ReadModel> models)
     {
-        var total = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+        // The last event's position, not the sequence's: a fresh log's sequence says 1 with no event at 1, and a write
+        // that lost its race takes a number no event ever has, so the rebuild would wait for it forever.
+        long total;
+        await using (var session = store.QuerySession())
+        {
+            total = await Temporal.TemporalReads.LogPositionAsync(session, CancellationToken.None);
+        }
+
+        if (total == 0)
+        {
+            Console.WriteLine($"The log holds no events yet: nothing to replay; {string.Join(", ", models.Select(m => m.Name))} left empty.");
+        }
+
         foreach (var refresh in await LogStatistics.RefreshIfStaleAsync(store, CancellationToken.None))
         {
             Console.WriteLine(refresh);

@@ -100,7 +100,16 @@ public sealed class RebuildCoordinator(
         }
 
         _jobs[job.Id] = job;
-        _ = Task.Run(() => RunAsync(job, hold), CancellationToken.None);
+        if (total == 0)
+        {
+            // Nothing to replay: the read model is emptied and swapped in at once, so the answer already says it ended.
+            await RunAsync(job, hold);
+        }
+        else
+        {
+            _ = Task.Run(() => RunAsync(job, hold), CancellationToken.None);
+        }
+
         return new RebuildStart(job, null);
     }
 

@@ -41,15 +41,23 @@ public static class DatabaseProvisioning
         }
 
         var directory = builder.Configuration["LocalPostgres:DataDirectory"] ?? DefaultDataDirectory();
-        if (File.Exists(Path.Combine(directory, "PG_VERSION")))
-        {
-            logger.LogInformation("Development database: starting the local PostgreSQL cluster in {DataDirectory}", directory);
-        }
-        else
+        if (!File.Exists(Path.Combine(directory, "PG_VERSION")))
         {
             logger.LogInformation("Development database: creating a local PostgreSQL cluster in {DataDirectory} (first start only, a few seconds)", directory);
         }
+
         var cluster = await LocalPostgres.StartPersistentAsync(directory);
+        if (cluster.StartedHere)
+        {
+            logger.LogInformation("Development database: started the local PostgreSQL cluster in {DataDirectory}; it stops when this process " +
+                "exits, unless another process still uses it", directory);
+        }
+        else
+        {
+            logger.LogInformation("Development database: using the local PostgreSQL cluster already running in {DataDirectory}; " +
+                "it keeps running when this process exits", directory);
+        }
+
         await EnsureDatabaseAsync(cluster.ConnectionString(), DatabaseName);
         var connectionString = cluster.ConnectionString(DatabaseName);
         logger.LogInformation(

@@ -86,6 +86,25 @@ public class AdminTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task a_rebuild_of_an_empty_ledger_has_ended_when_it_is_answered_and_the_read_model_then_advances()
+    {
+        foreach (var model in new[] { "Timeline", "PartyExposure", "CommitmentsByYear" })
+        {
+            var started = await Admin().PostAsync($"/admin/projections/{model}/rebuild", null);
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            var job = (await started.Content.ReadFromJsonAsync<JsonNode>())!;
+            Assert.Equal("succeeded", (string?)job["outcome"]);
+            Assert.Equal(0, (long)job["total"]!);
+            Assert.NotNull((string?)job["finishedAt"]);
+        }
+
+        await Api.ImportSeedAsync();
+        await Api.CatchUpAsync();
+        var timeline = await Api.GetJsonAsync("/timeline");
+        Assert.NotEmpty(timeline["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task a_rebuild_is_refused_while_another_process_rebuilds_that_read_model_and_on_a_node_without_a_daemon()
     {
         await using (var elsewhere = await RebuildLock.TryTakeAsync(Api.Store, "Timeline", CancellationToken.None))

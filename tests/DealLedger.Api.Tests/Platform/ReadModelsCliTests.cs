@@ -28,6 +28,17 @@ public class ReadModelsCliTests(CliLedgerFixture ledger) : CliTest(ledger)
         Assert.Contains($"rebuilt Timeline: {total} events in ", rebuild, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task rebuild_of_an_empty_ledger_ends_at_once_and_says_so()
+    {
+        var start = ApiCli.StartInfo(Ledger.ConnectionString, Ledger.Schema, ["projections", "rebuild"]);
+        var (exitCode, output) = await ApiCli.RunAsync(start, [], TimeSpan.FromMinutes(1));
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("The log holds no events yet: nothing to replay", output, StringComparison.Ordinal);
+        Assert.All(ReadModels.All, m => Assert.Contains($"rebuilt {m.Name}: 0 events in ", output, StringComparison.Ordinal));
+    }
+
     private async Task<string> RunAsync(params string[] arguments)
     {
         var (exitCode, output) = await ApiCli.RunAsync(Ledger.ConnectionString, Ledger.Schema, arguments);
