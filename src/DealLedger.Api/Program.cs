@@ -12,6 +12,7 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
@@ -90,7 +91,11 @@ if (!posture.ApplySchema)
     builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SchemaCheck>());
 }
 
+// First of all hosted services (inserted last at 0): settings unsafe outside Development stop the start at once.
+builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ProductionChecks>());
+
 builder.Services.AddWolverineHttp();
+var forwarded = ForwardedClients.Add(builder.Services, builder.Configuration);
 
 builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection("Auth"))
     .Validate(auth => auth.Problems().Count == 0, "Auth:ApiKeys has keys that cannot be used; each needs a Name and either a Key or a KeyHash (64 hex digits of SHA-256)")
@@ -141,7 +146,20 @@ var app = builder.Build();
 app.Services.GetRequiredService<IDocumentStore>().Advanced.InitialDataCollection
     .Add(new ForgetAnswersOnReset(app.Services.GetRequiredService<LedgerNotifications>()));
 
+if (forwarded)
+{
+    // First, so limits, lockouts, logs and the scheme all see the client, not the proxy.
+    app.UseForwardedHeaders();
+}
+
 app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    // Every cookie Secure outside Development, whatever the request's scheme (TLS usually ends at a proxy). Set by the
+    // cookie policy rather than antiforgery's own option, which would throw on every plain-HTTP request instead.
+    app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.Always });
+}
+
 app.UseExpectedOutcomeLogging();
 app.UseExceptionHandler();
 if (!app.Environment.IsDevelopment())
@@ -186,11 +204,13 @@ app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
     "DealLedger API ready in {Seconds:0.0} s since the process started{Docs}",
     (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds,
     posture.DocsEnabled ? "; API reference at /docs" : ""));
-var soloLock = app.Services.GetService<SoloDaemonLock>();
+var started = false;
+app.Lifetime.ApplicationStarted.Register(() => started = true);
 var exitCode = await app.RunJasperFxCommands(ReadModelsCommand.Route(args));
-if (soloLock is { Refused: true })
+if (!started && exitCode == 0 && (args.Length == 0 || args[0].StartsWith('-') || args[0] == "run"))
 {
-    // JasperFx's runner returns 0 when the host fails to start; a supervisor must see the refusal.
+    // Serving, but the host never started (a start-up check refused, the database was missing...): JasperFx's runner
+    // returns 0 then, and a supervisor or a script must see the failure.
     exitCode = 1;
 }
 

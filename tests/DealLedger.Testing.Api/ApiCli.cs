@@ -95,6 +95,9 @@ public static class ApiCli
                 // Test ledgers are made by the fixtures' hosts and stores, not by db-apply, so these processes may
                 // add what is missing (a production deployment runs db-apply instead: docs/operations.md).
                 ["Database__ApplySchema"] = "true",
+
+                // Production refuses to serve with any host name allowed; nodes are reached at these.
+                ["AllowedHosts"] = "localhost;127.0.0.1",
             },
         };
         foreach (var argument in arguments)

@@ -10,7 +10,8 @@ namespace DealLedger.Testing.Api;
 /// </summary>
 public sealed class ApiNode : IAsyncDisposable
 {
-    public const string Key = "node-admin-key";
+    /// <summary>The node's admin key: random-looking, since a node runs as Production, which refuses guessable keys.</summary>
+    public const string Key = "node-admin-Kq7vX2pL9mR4tZ8wB3nF6hJ1";
     private readonly Process _process;
 
     private ApiNode(Process process, int port)

@@ -92,15 +92,18 @@ public sealed class ApiKeyHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (guesses.Blocked(Context) is { } seconds)
-        {
-            Context.Items[BlockedItem] = seconds;
-            return Task.FromResult(AuthenticateResult.Fail("Too many wrong keys from this address."));
-        }
-
+        // The right key is accepted even from an address locked out for wrong ones: with keys of 128 bits and more
+        // (enforced outside Development) the lockout protects nothing a guesser could reach, and refusing every key
+        // would lock out every client behind the same NAT or proxy address.
         var match = auth.CurrentValue.Match(values.ToString());
         if (match is null)
         {
+            if (guesses.Blocked(Context) is { } seconds)
+            {
+                Context.Items[BlockedItem] = seconds;
+                return Task.FromResult(AuthenticateResult.Fail("Too many wrong keys from this address."));
+            }
+
             guesses.Wrong(Context);
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }

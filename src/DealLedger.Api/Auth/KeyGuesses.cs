@@ -6,8 +6,10 @@ namespace DealLedger.Api.Auth;
 
 /// <summary>
 /// Wrong keys per client address (<c>RateLimits:WrongKeys</c>), in the header or the explorer's sign-in form. Past the
-/// window's limit every key from that address is refused, the right one too, until the window ends: otherwise a
-/// guesser would only need to be lucky once. Only wrong keys count; an address that sends none is never slowed here.
+/// window's limit every wrong key from that address is answered 429 until the window ends; a right key is still
+/// accepted, so one client's wrong guesses never lock out the others behind the same address. That is safe because
+/// keys are long random secrets (outside Development the API refuses keys under 128 bits: <c>ProductionChecks</c>).
+/// Only wrong keys count; an address that sends none is never slowed here.
 /// </summary>
 public sealed class KeyGuesses : IDisposable
 {
@@ -52,7 +54,7 @@ public sealed class KeyGuesses : IDisposable
     public static string Refuse(HttpContext context, int seconds)
     {
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return $"Too many wrong keys from this address: every key is refused for {seconds} s more.";
+        return $"Too many wrong keys from this address: wrong keys are refused for {seconds} s more.";
     }
 
     public void Dispose() => _wrongKeys?.Dispose();

@@ -50,6 +50,10 @@ public static class AdminSession
             options.AccessDeniedPath = SignInPath;
             options.ReturnUrlParameter = "returnUrl";
             options.Events.OnValidatePrincipal = StillValidAsync;
+            // The handler's redirects to sign-in are absolute, built from the request's Host header: relative ones
+            // cannot send a browser to another host, whatever Host a request claimed.
+            options.Events.OnRedirectToLogin = RedirectRelative;
+            options.Events.OnRedirectToAccessDenied = RedirectRelative;
         });
     }
 
@@ -93,6 +97,13 @@ public static class AdminSession
             && !returnUrl.Any(char.IsControl)
             ? returnUrl
             : AdminPath;
+
+    private static Task RedirectRelative(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        var target = Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri;
+        context.Response.Redirect(target);
+        return Task.CompletedTask;
+    }
 
     /// <summary>
     /// A session ends when its key is removed, loses its admin flag or is given a new secret: the cookie

@@ -29,9 +29,6 @@ public sealed class SoloDaemonLock(
     private CancellationTokenSource? _stopping;
     private Task? _watch;
 
-    /// <summary>True once this node refused to start because another Solo node holds the lock.</summary>
-    public bool Refused { get; private set; }
-
     /// <summary>The lock's key: stable across processes and versions, distinct per ledger schema.</summary>
     public static long KeyFor(string schema) =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"dealledger:solo-daemon:{schema}")), 0);
@@ -56,7 +53,6 @@ public sealed class SoloDaemonLock(
                     $"of this database (the lock is held by {holder}). Two Solo daemons would advance the same read models twice. Stop that API, or run " +
                     "several nodes with Projections:DaemonMode=HotCold (docs/scaling.md), or this one with Projections:DaemonMode=Disabled.";
                 logger.LogCritical("{Reason}", reason);
-                Refused = true;
                 throw new InvalidOperationException(reason);
             }
 

@@ -40,6 +40,48 @@ public class SchemaApplicationTests(ApiFixture api) : ApiTest(api)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
     }
 
+    [Fact]
+    public async Task a_role_without_rights_on_an_object_that_exists_is_told_which_grant_it_lacks_not_to_run_db_apply()
+    {
+        await DropSchemaAsync();
+        var (exitCode, output) = await ApiCli.RunAsync(Api.ConnectionString, Schema, NoDdl, "db-apply");
+        Assert.True(exitCode == 0, output);
+
+        // An application role with the rights on tables and functions, but none on the event sequence.
+        var role = $"dealledger_app_{Guid.NewGuid():N}"[..30];
+        await ExecuteAsync($"create role {role} login password 'app-password'; grant usage on schema {Schema} to {role}; " +
+            $"grant select, insert, update, delete on all tables in schema {Schema} to {role}; " +
+            $"grant execute on all functions in schema {Schema} to {role}");
+        try
+        {
+            var asRole = new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Username = role, Password = "app-password" }.ConnectionString;
+            (exitCode, output) = await ApiCli.RunAsync(asRole, Schema, [.. NoDdl, ("ASPNETCORE_URLS", "http://127.0.0.1:0")]);
+            Assert.True(exitCode != 0, output);
+            Assert.Contains($"GRANT USAGE, SELECT, UPDATE ON SEQUENCE {Schema}.mt_events_sequence TO \"{role}\"", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Run the API's `db-apply` command", output, StringComparison.Ordinal);
+
+            // With that grant too, the role runs the API: tables, functions and sequences are all it needs.
+            await ExecuteAsync($"grant usage, select, update on all sequences in schema {Schema} to {role}");
+            await using var node = await ApiNode.StartAsync(asRole, Schema, NoDdl);
+            var created = await node.Client.PostAsync("/facts", new StringContent(Envelopes.Deal("r1", "granted", "2025-01-21").ToJsonString(),
+                System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            await node.KillAsync();
+        }
+        finally
+        {
+            await ExecuteAsync($"drop schema if exists {Schema} cascade; drop owned by {role}; drop role {role}");
+        }
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private async Task DropSchemaAsync()
     {
         await using var connection = new NpgsqlConnection(Api.ConnectionString);
