@@ -90,7 +90,13 @@ public static class DatabaseProvisioning
             var builder = new PostgreSqlBuilder("postgres:15-alpine");
             if (volume is not null)
             {
-                builder = builder.WithVolumeMount(volume, "/var/lib/postgresql/data");
+                // One container per volume, shared by every process of ours (the API, a command beside it): a second
+                // container on the same data folder would run a second server on it, which PostgreSQL cannot detect
+                // across containers. Testcontainers' reuse finds the running one by its configuration; a reused
+                // container is not removed when a process exits, as the local cluster a process found running is not.
+                builder = builder.WithVolumeMount(volume, "/var/lib/postgresql/data")
+                    .WithReuse(true)
+                    .WithLabel("reuse-id", $"dealledger-development-{volume}");
             }
 
             container = builder.Build();
