@@ -25,69 +25,98 @@ public static class StrictJson
 
     private static void Check(JsonElement json, string path, List<FieldError> errors)
     {
-        switch (json.ValueKind)
+        // Paths are built only for an error or a nested value: most keys and items need none.
+        if (json.ValueKind == JsonValueKind.Object)
         {
-            case JsonValueKind.Object:
-                var keys = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var property in json.EnumerateObject())
+            var keys = json.GetPropertyCount() > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
+            foreach (var property in json.EnumerateObject())
+            {
+                if (Problem(JsonMarshal.GetRawUtf8PropertyName(property)) is { } problem
+                    && (problem != UnpairedSurrogate || !Decodes(property)))
                 {
-                    if (Problem(JsonMarshal.GetRawUtf8PropertyName(property), () => property.Name) is { } problem)
-                    {
-                        errors.Add(new FieldError(path, $"has a key that {problem}"));
-                        continue;
-                    }
-
-                    var at = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
-                    if (!keys.Add(property.Name))
-                    {
-                        errors.Add(new FieldError(at, KeyGivenTwice));
-                    }
-
-                    Check(property.Value, at, errors);
+                    errors.Add(new FieldError(path, $"has a key that {problem}"));
+                    continue;
                 }
 
-                break;
-
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in json.EnumerateArray())
+                var name = property.Name;
+                if (keys is not null && !keys.Add(name))
                 {
-                    Check(item, $"{path}[{index++}]", errors);
+                    errors.Add(new FieldError(Join(path, name), KeyGivenTwice));
                 }
 
-                break;
-
-            case JsonValueKind.String:
-                if (Problem(JsonMarshal.GetRawUtf8Value(json), () => json.GetString()) is { } text)
+                if (IsNested(property.Value) || TextProblem(property.Value) is not null)
                 {
-                    errors.Add(new FieldError(path, text));
+                    CheckValue(property.Value, Join(path, name), errors);
+                }
+            }
+        }
+        else if (json.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in json.EnumerateArray())
+            {
+                if (IsNested(item) || TextProblem(item) is not null)
+                {
+                    CheckValue(item, $"{path}[{index}]", errors);
                 }
 
-                break;
+                index++;
+            }
         }
     }
 
-    /// <summary>Why a string as written (<paramref name="raw"/>) is not text, or null; decoding it only when it holds escapes.</summary>
-    private static string? Problem(ReadOnlySpan<byte> raw, Func<string?> decode)
+    private static void CheckValue(JsonElement value, string path, List<FieldError> errors)
     {
-        if (!Utf8.IsValid(raw))
+        if (IsNested(value))
         {
-            return NotUtf8;
+            Check(value, path, errors);
         }
-
-        if (raw.IndexOf("\\u"u8) < 0)
+        else if (TextProblem(value) is { } problem)
         {
-            return null;
+            errors.Add(new FieldError(path, problem));
         }
+    }
 
+    private static bool IsNested(JsonElement value) => value.ValueKind is JsonValueKind.Object or JsonValueKind.Array;
+
+    private static string? TextProblem(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && Problem(JsonMarshal.GetRawUtf8Value(value)) is { } problem
+        && (problem != UnpairedSurrogate || !Decodes(value))
+            ? problem
+            : null;
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    /// <summary>
+    /// Why a string as written (<paramref name="raw"/>) may not be text: bytes that are not UTF-8, or an escape that may be
+    /// an unpaired surrogate (only decoding tells, so the caller decodes only then).
+    /// </summary>
+    private static string? Problem(ReadOnlySpan<byte> raw) =>
+        !Utf8.IsValid(raw) ? NotUtf8 : raw.IndexOf("\\u"u8) >= 0 ? UnpairedSurrogate : null;
+
+    private static bool Decodes(JsonProperty key)
+    {
         try
         {
-            decode();
-            return null;
+            _ = key.Name;
+            return true;
         }
         catch (InvalidOperationException)
         {
-            return UnpairedSurrogate;
+            return false;
+        }
+    }
+
+    private static bool Decodes(JsonElement text)
+    {
+        try
+        {
+            _ = text.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 }
