@@ -46,6 +46,22 @@ public class InputTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task post_facts_refuses_a_key_that_is_not_utf8_naming_its_object_and_writes_nothing()
+    {
+        var envelope = Envelopes.Deal("d1", "deal-a", "2025-01-01");
+        envelope["source"]!["\u0001"] = "x";
+        var bytes = Utf8(envelope);
+        var control = Encoding.UTF8.GetBytes("\\u0001");
+        var at = bytes.AsSpan().IndexOf(control);
+
+        var response = await PostAsync([.. bytes[..at], 0xC3, .. bytes[(at + control.Length)..]]);
+
+        var problem = await Problem.Assert(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("has a key that is not valid UTF-8 text", (string?)problem["errors"]!["source"]![0]);
+        Assert.Equal(0, await Api.EventCountAsync());
+    }
+
+    [Fact]
     public async Task an_import_with_a_line_that_is_not_utf8_is_refused_naming_the_line_and_writes_nothing()
     {
         // A byte order mark and CRLF line ends, as an editor on Windows saves a file: they do not shift the line numbers.
