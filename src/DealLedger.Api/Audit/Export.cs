@@ -14,6 +14,13 @@ public static class Export
     public const string Csv = "text/csv";
     public const string NdJson = "application/x-ndjson";
 
+    /// <summary>
+    /// RFC 4180, with every text field that a spreadsheet would run as a formula (starting with = + - @, tab or CR, as OWASP
+    /// lists them) written after a single quote, which a spreadsheet reads as "this cell is text". Numbers, dates and
+    /// booleans are written as they are, so a negative delta stays a number.
+    /// </summary>
+    public static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+
     public enum Format
     {
         Json,
@@ -56,7 +63,7 @@ public static class Export
         var ct = context.RequestAborted;
         if (format == Format.Csv)
         {
-            await using var csv = CsvWriter.Create(response.Body, null, leaveOpen: true);
+            await using var csv = CsvWriter.Create(response.Body, CsvOptions, leaveOpen: true);
             await csv.WriteRecordsAsync(rows, ct);
             await csv.FlushAsync(ct);
             return Results.Empty;

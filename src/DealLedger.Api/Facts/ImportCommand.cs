@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using DealLedger.Domain.Facts;
 using DealLedger.Domain.Recording;
 using JasperFx.CommandLine;
@@ -75,9 +74,9 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
                 var file = new FileInfo(input.File);
                 var reading = progress.AddTask($"checking {file.Name}", maxValue: Math.Max(1, file.Length));
                 await using (var stream = file.OpenRead())
-                using (var reader = new StreamReader(new ProgressStream(stream, read => reading.Value = read), Encoding.UTF8))
                 {
-                    (facts, errors) = await ImportFactsEndpoint.ParseAsync(reader, FactParser.LatestReportedOn(clock.GetUtcNow()), CancellationToken.None);
+                    (facts, errors) = await ImportFactsEndpoint.ParseAsync(new ProgressStream(stream, read => reading.Value = read),
+                        FactParser.LatestReportedOn(clock.GetUtcNow()), CancellationToken.None);
                 }
 
                 reading.Value = reading.MaxValue;

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using DealLedger.Domain.Facts;
@@ -59,8 +61,7 @@ public static class ImportFactsEndpoint
         List<LineErrors> errors;
         try
         {
-            using var reader = new StreamReader(body, Encoding.UTF8);
-            (facts, errors) = await ParseAsync(reader, FactParser.LatestReportedOn(clock.GetUtcNow()), ct);
+            (facts, errors) = await ParseAsync(body, FactParser.LatestReportedOn(clock.GetUtcNow()), ct);
         }
         catch (Exception e) when (RequestBody.IsTooLarge(e))
         {
@@ -125,36 +126,107 @@ public static class ImportFactsEndpoint
     /// <summary>Parses every line, collecting each bad line's errors by its 1-based line number.</summary>
     public static (List<(int Line, ParsedFact Fact)> Facts, List<LineErrors> Errors) Parse(byte[] body, DateOnly latestReportedOn)
     {
-        var facts = new List<(int, ParsedFact)>();
-        var errors = new List<LineErrors>();
-        using var reader = new StringReader(Encoding.UTF8.GetString(body));
-        var number = 0;
-        while (reader.ReadLine() is { } line)
-        {
-            ParseLine(line, ++number, latestReportedOn, facts, errors);
-        }
-
-        return (facts, errors);
+        var lines = new Lines(latestReportedOn);
+        var buffer = new ReadOnlySequence<byte>(body);
+        lines.Read(ref buffer, completed: true);
+        return (lines.Facts, lines.Errors);
     }
 
     /// <summary>As <see cref="Parse"/>, reading the lines as they arrive.</summary>
-    public static async Task<(List<(int Line, ParsedFact Fact)> Facts, List<LineErrors> Errors)> ParseAsync(TextReader reader,
+    public static async Task<(List<(int Line, ParsedFact Fact)> Facts, List<LineErrors> Errors)> ParseAsync(Stream body,
         DateOnly latestReportedOn, CancellationToken ct)
     {
-        var facts = new List<(int, ParsedFact)>();
-        var errors = new List<LineErrors>();
-        var number = 0;
-        while (await reader.ReadLineAsync(ct) is { } line)
+        var lines = new Lines(latestReportedOn);
+        var reader = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: true));
+        try
         {
-            ParseLine(line, ++number, latestReportedOn, facts, errors);
+            while (true)
+            {
+                var result = await reader.ReadAsync(ct);
+                var buffer = result.Buffer;
+                lines.Read(ref buffer, result.IsCompleted);
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    return (lines.Facts, lines.Errors);
+                }
+            }
         }
-
-        return (facts, errors);
+        finally
+        {
+            await reader.CompleteAsync();
+        }
     }
 
-    private static void ParseLine(string line, int number, DateOnly latestReportedOn, List<(int, ParsedFact)> facts, List<LineErrors> errors)
+    /// <summary>
+    /// The lines of a file as bytes, ended as a text reader ends them (LF, CRLF or CR), after an optional UTF-8 byte order
+    /// mark. They are kept as bytes until JSON parsing, so no decoder replaces a byte that is not UTF-8: the parser refuses it.
+    /// </summary>
+    private sealed class Lines(DateOnly latestReportedOn)
     {
-        if (string.IsNullOrWhiteSpace(line))
+        private int _number;
+        private bool _afterCarriageReturn;
+
+        public List<(int Line, ParsedFact Fact)> Facts { get; } = [];
+
+        public List<LineErrors> Errors { get; } = [];
+
+        /// <summary>Parses every whole line of <paramref name="buffer"/> (and its rest, when the file is complete), leaving what is not yet a line.</summary>
+        public void Read(ref ReadOnlySequence<byte> buffer, bool completed)
+        {
+            var reader = new SequenceReader<byte>(buffer);
+            while (true)
+            {
+                if (_afterCarriageReturn)
+                {
+                    if (reader.End)
+                    {
+                        break;
+                    }
+
+                    reader.IsNext((byte)'\n', advancePast: true);
+                    _afterCarriageReturn = false;
+                }
+
+                if (reader.TryReadToAny(out ReadOnlySequence<byte> line, "\r\n"u8, advancePastDelimiter: false))
+                {
+                    reader.TryRead(out var end);
+                    _afterCarriageReturn = end == '\r';
+                    Parse(line);
+                    continue;
+                }
+
+                if (completed && !reader.End)
+                {
+                    Parse(reader.UnreadSequence);
+                    reader.AdvanceToEnd();
+                }
+
+                break;
+            }
+
+            buffer = buffer.Slice(reader.Position);
+        }
+
+        private void Parse(ReadOnlySequence<byte> line)
+        {
+            if (++_number == 1)
+            {
+                var start = new SequenceReader<byte>(line);
+                if (start.IsNext(Encoding.UTF8.Preamble, advancePast: true))
+                {
+                    line = line.Slice(start.Position);
+                }
+            }
+
+            ParseLine(line, _number, latestReportedOn, Facts, Errors);
+        }
+    }
+
+    private static void ParseLine(ReadOnlySequence<byte> line, int number, DateOnly latestReportedOn, List<(int, ParsedFact)> facts,
+        List<LineErrors> errors)
+    {
+        if (IsBlank(line))
         {
             return;
         }
@@ -174,13 +246,42 @@ public static class ImportFactsEndpoint
         var (fact, lineErrors) = FactParser.Parse(json, latestReportedOn);
         if (fact is null)
         {
-            var factId = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("factId", out var id)
-                && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-            errors.Add(new LineErrors(number, factId, lineErrors));
+            errors.Add(new LineErrors(number, FactIdOf(json), lineErrors));
         }
         else
         {
             facts.Add((number, fact));
+        }
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> line)
+    {
+        foreach (var segment in line)
+        {
+            if (segment.Span.IndexOfAnyExcept(" \t"u8) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The fact id of a refused line, to list it by; none when it is not text.</summary>
+    private static string? FactIdOf(JsonElement json)
+    {
+        if (json.ValueKind != JsonValueKind.Object || !json.TryGetProperty("factId", out var id) || id.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return id.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 }

@@ -111,9 +111,44 @@ public static class FactLimits
 
     public static bool InRange(FieldLimit limit, decimal value) => value >= limit.Min && value <= limit.Max;
 
-    /// <summary>True when <paramref name="value"/> has no more decimal places than the limit allows.</summary>
-    public static bool FitsDecimals(FieldLimit limit, decimal value) =>
-        limit.MaxDecimals is not { } decimals || decimal.Round(value, decimals) == value;
+    /// <summary>
+    /// True when the JSON number <paramref name="number"/>, as written, has no more decimal places than the limit allows
+    /// (any limit: no more than a decimal holds) and no more significant digits than a decimal holds, so it is stored
+    /// without losing a digit. Trailing zeros do not count: 1.50 and 15e-1 have one decimal place, 1e-30 has thirty.
+    /// </summary>
+    public static bool FitsDecimals(FieldLimit limit, string number)
+    {
+        var mark = number.AsSpan().IndexOfAny('e', 'E');
+        var mantissa = (mark < 0 ? number : number[..mark]).TrimStart('-');
+        var exponent = mark < 0 ? 0 : Exponent(number.AsSpan(mark + 1));
+        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var written = point < 0 ? 0 : mantissa.Length - point - 1;
+        var digits = mantissa.Replace(".", "", StringComparison.Ordinal);
+        var significant = digits.TrimEnd('0');
+        if (significant.TrimStart('0').Length == 0)
+        {
+            return true;
+        }
+
+        var places = Math.Max(0, written - exponent - (digits.Length - significant.Length));
+        return places <= (limit.MaxDecimals ?? DecimalDigits) && significant.TrimStart('0').Length <= DecimalDigits;
+    }
+
+    /// <summary>The significant digits a decimal always holds (it holds 29 only below 2^96).</summary>
+    private const int DecimalDigits = 28;
+
+    /// <summary>An exponent as written, capped far beyond anything a decimal holds so that no exponent overflows.</summary>
+    private static long Exponent(ReadOnlySpan<char> text)
+    {
+        var negative = text[0] == '-';
+        long value = 0;
+        foreach (var digit in text.TrimStart("+-"))
+        {
+            value = Math.Min((value * 10) + (digit - '0'), 1_000_000);
+        }
+
+        return negative ? -value : value;
+    }
 
     /// <summary>The message naming a number's range, e.g. "must be between 0 and 1,000,000,000,000,000 (currency units)".</summary>
     public static string RangeMessage(FieldLimit limit) =>

@@ -27,6 +27,13 @@ public static class FactParser
             return (null, errors);
         }
 
+        // Keys given twice or text that cannot be read make the fact ambiguous: nothing else is read.
+        errors.AddRange(StrictJson.Check(envelope));
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
         var root = new JsonFields(envelope, errors).Read(FactShapes.Envelope);
         FactType? type = null;
         if (root.OptionalText("type") is { } typeName && !FactTypes.ByName.TryGetValue(typeName, out type))

@@ -156,7 +156,7 @@ public sealed partial class JsonFields
         catch (InvalidOperationException)
         {
             // A lone UTF-16 surrogate ("\ud800") is valid JSON but not text.
-            Error(name, "is not valid text (it contains an unpaired surrogate escape)");
+            Error(name, StrictJson.UnpairedSurrogate);
             return null;
         }
 
@@ -237,8 +237,9 @@ public sealed partial class JsonFields
             return null;
         }
 
-        // A number beyond decimal's range (1e400) does not parse: it is out of range, not malformed.
-        if (!value.TryGetDecimal(out var number) || !FactLimits.InRange(limit, number) || !FactLimits.FitsDecimals(limit, number))
+        // Decimal parsing rounds what it cannot hold (1e-30 reads as 0), so the decimals are counted as written. A number
+        // beyond decimal's range (1e400) does not parse: it is out of range, not malformed.
+        if (!FactLimits.FitsDecimals(limit, value.GetRawText()) || !value.TryGetDecimal(out var number) || !FactLimits.InRange(limit, number))
         {
             Error(name, FactLimits.RangeMessage(limit));
             return null;
