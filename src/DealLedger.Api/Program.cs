@@ -50,7 +50,7 @@ builder.Services.AddSingleton(new LedgerDatabase(schema));
 builder.Services.AddSingleton(new ReadModelCatalog(ReadModels.All));
 // Memory for whole deal summaries kept between writes and reads, per store (docs/read-models.md "The bound").
 DealLedger.Projections.Deals.DealSummaries.DefaultMegabytes = builder.Configuration.GetValue("Projections:WholeSummariesMegabytes", 64L);
-builder.Services.AddMarten(services =>
+var marten = builder.Services.AddMarten(services =>
     {
         var options = new StoreOptions();
         LedgerStore.ConfigureLedger(options, schema, services.GetRequiredService<ReadModelCatalog>().Models,
@@ -70,6 +70,12 @@ builder.Services.AddMarten(services =>
     .UseReadSessions(standbyReads)
     .IntegrateWithWolverine()
     .AddAsyncDaemon(builder.Configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo));
+if (posture.ApplySchema)
+{
+    // Every table and function before the first request: applied lazily, a burst after a cold start queued behind
+    // Weasel's 5 s in-process lock and timed out.
+    marten.ApplyAllDatabaseChangesOnStartup();
+}
 
 builder.Host.UseWolverine(options =>
 {
@@ -142,6 +148,7 @@ app.Services.GetRequiredService<IDocumentStore>().Advanced.InitialDataCollection
     .Add(new ForgetAnswersOnReset(app.Services.GetRequiredService<LedgerNotifications>()));
 
 app.UseSecurityHeaders();
+app.UseRelativeRedirects();
 app.UseExpectedOutcomeLogging();
 app.UseExceptionHandler();
 if (!app.Environment.IsDevelopment())

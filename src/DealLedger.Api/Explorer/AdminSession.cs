@@ -87,10 +87,14 @@ public static class AdminSession
 
     public static Task SignOutAsync(HttpContext context) => context.SignOutAsync(Scheme);
 
-    /// <summary>Where to go after signing in: the page asked for when it is a local path, else the admin page.</summary>
+    /// <summary>
+    /// Where to go after signing in: the page asked for when it is a local path, else the admin page. Only printable
+    /// ASCII is followed: a Location header holds nothing else (Kestrel refused "/。evil" with a 500), and the paths
+    /// this API links to are percent-encoded already.
+    /// </summary>
     public static string ReturnTo(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && RedirectHttpResult.IsLocalUrl(returnUrl)
-            && !returnUrl.Any(char.IsControl)
+            && returnUrl.All(c => c is > ' ' and <= '~')
             ? returnUrl
             : AdminPath;
 
