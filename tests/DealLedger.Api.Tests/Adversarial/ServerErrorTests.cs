@@ -210,6 +210,54 @@ public partial class ServerErrorTests(ApiFixture api) : ApiTest(api)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/events")).StatusCode);
     }
 
+    [Fact]
+    public async Task a_read_model_stopped_by_the_statement_timeout_loses_its_error_once_it_advances_again()
+    {
+        const string schema = "test_server_errors_daemon";
+        await ExecuteAsync($"drop schema if exists {schema} cascade");
+        await using var host = await Api.IsolatedHostAsync(schema, _ => { },
+            ("ConnectionStrings:Marten", Api.ConnectionString + ";Options=-c statement_timeout=2000"));
+        var client = ApiFixture.ClientOf(host, ApiFixture.Key);
+        var admin = ApiFixture.ClientOf(host, ApiFixture.AdminKey);
+        var timeline = host.Services.GetRequiredService<IDocumentStore>().Options
+            .FindOrResolveDocumentType(typeof(DealLedger.Projections.Timeline.TimelineEntry)).TableName.QualifiedName;
+
+        JsonNode state = new JsonObject();
+        async Task<JsonNode> TimelineAsync() =>
+            state = JsonNode.Parse(await admin.GetStringAsync("/admin/projections"))!.AsArray().Single(s => (string?)s!["name"] == "Timeline")!;
+
+        await using (var blocker = new NpgsqlConnection(Api.ConnectionString))
+        {
+            await blocker.OpenAsync();
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await using (var lockTimeline = new NpgsqlCommand($"lock table {timeline} in access exclusive mode", blocker, transaction))
+            {
+                await lockTimeline.ExecuteNonQueryAsync();
+            }
+
+            Assert.Equal(HttpStatusCode.Created, (await Api.PostFactAsync(Envelopes.Deal("d1", "blocked-deal", "2025-01-21"), client)).StatusCode);
+            await UntilAsync(async () => (await TimelineAsync())["error"] is not null, "Timeline's error", () => state.ToJsonString());
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await Api.PostFactAsync(Envelopes.Deal("d2", "later-deal", "2025-01-22"), client)).StatusCode);
+        await UntilAsync(async () => (long)(await TimelineAsync())["lagEvents"]! == 0 && (long)state["position"]! >= 2,
+            "Timeline caught up", () => state.ToJsonString());
+
+        Assert.Null((string?)(await TimelineAsync())["error"]);
+        Assert.Equal("caught-up", (string?)state["state"]);
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, Func<string> lastSeen)
+    {
+        var patience = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(patience.Elapsed < TimeSpan.FromSeconds(90), $"gave up waiting for {what}; last seen: {lastSeen()}");
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task AssertUnavailableAsync(HttpResponseMessage answer)
     {
         var problem = await Problem.Assert(answer, HttpStatusCode.ServiceUnavailable, answer.RequestMessage?.RequestUri?.ToString());
