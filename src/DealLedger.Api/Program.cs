@@ -57,6 +57,9 @@ var marten = builder.Services.AddMarten(services =>
             builder.Configuration.GetValue<bool>("Projections:SkipFailingEvents"));
         options.Schema.For<ServingVersion>();
         options.AutoCreateSchemaObjects = posture.ApplySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+        // Nodes started together wait for one another's start-up schema application (10 s); one that waits longer starts
+        // anyway, logging an error, and applies what is missing on first use, as it did before.
+        options.ResourceMigrationFailureMode = ResourceMigrationFailureMode.ContinueOnFailures;
         options.Logger(new DealLedger.Api.Facts.LostRaceLogging(services.GetRequiredService<ILogger<IDocumentStore>>()));
         // Only query sessions that Marten opens itself follow the read preference; write sessions, the daemon, schema
         // changes and locks keep to the primary (Weasel's default for a multi-host data source).
