@@ -175,6 +175,66 @@ public partial class ServerErrorTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task a_database_renamed_under_a_running_node_is_a_503_with_retry_after_until_it_is_back()
+    {
+        const string database = "dealledger_server_errors_renamed";
+        await DropDatabasesAsync(database);
+        await ExecuteAsync($"create database {database}");
+        var connection = new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Database = database }.ConnectionString;
+        try
+        {
+            await using var host = await Api.IsolatedHostAsync("ledger", _ => { }, ("Projections:DaemonMode", "Disabled"),
+                ("ConnectionStrings:Marten", connection));
+            var client = ApiFixture.ClientOf(host, ApiFixture.Key);
+            Assert.Equal(HttpStatusCode.Created, (await Api.PostFactAsync(Envelopes.Deal("d1", "first-deal", "2025-01-21"), client)).StatusCode);
+
+            await RenameDatabaseAsync(database, $"{database}_away");
+
+            // The first request may meet a connection the rename broke (already a 503); the next ones find no database.
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var answer = await client.GetAsync("/events");
+                await Problem.Assert(answer, HttpStatusCode.ServiceUnavailable, $"attempt {attempt}");
+                Assert.True(answer.Headers.RetryAfter is not null, "no Retry-After");
+            }
+
+            await AssertUnavailableAsync(await Api.PostFactAsync(Envelopes.Deal("d2", "second-deal", "2025-01-22"), client));
+
+            await RenameDatabaseAsync($"{database}_away", database);
+            Assert.Equal(HttpStatusCode.Created, (await Api.PostFactAsync(Envelopes.Deal("d2", "second-deal", "2025-01-22"), client)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/events")).StatusCode);
+        }
+        finally
+        {
+            await DropDatabasesAsync(database);
+        }
+    }
+
+    private async Task DropDatabasesAsync(string database)
+    {
+        await ExecuteAsync($"drop database if exists {database} with (force)");
+        await ExecuteAsync($"drop database if exists {database}_away with (force)");
+    }
+
+    /// <summary>Renames a database as an operator does: its sessions ended first (PostgreSQL renames none in use).</summary>
+    private async Task RenameDatabaseAsync(string from, string to)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await ExecuteAsync($"select pg_terminate_backend(pid) from pg_stat_activity where datname = '{from}'");
+            try
+            {
+                await ExecuteAsync($"alter database {from} rename to {to}");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == "55006" && attempt < 20)
+            {
+                // A session of the node reconnected in between (object_in_use): end it again.
+            }
+        }
+    }
+
+    [Fact]
     public async Task a_read_stopped_by_the_statement_timeout_is_a_503_telling_to_narrow_it_without_retry_after()
     {
         const string schema = "test_server_errors_timeout";
