@@ -9,6 +9,12 @@ namespace DealLedger.Api;
 /// <summary>RFC 7807 answers for every sad path, each naming what was wrong.</summary>
 public static class Problems
 {
+    /// <summary>
+    /// The problem type of a read stopped by PostgreSQL's statement time limit (503 without Retry-After: narrow the query).
+    /// A tag URI (RFC 9457 section 3.1.1): it names the problem, and docs/reliability.md describes it.
+    /// </summary>
+    public const string QueryTooLongType = "tag:dealledger,2026:problems/query-too-long";
+
     public static ProblemHttpResult Fields(IReadOnlyList<FieldError> errors, int status = StatusCodes.Status422UnprocessableEntity,
         string title = "The fact is not valid") =>
         TypedResults.Problem(new HttpValidationProblemDetails(Group(errors))

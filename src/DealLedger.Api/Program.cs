@@ -51,13 +51,16 @@ builder.Services.AddSingleton(new LedgerDatabase(schema));
 builder.Services.AddSingleton(new ReadModelCatalog(ReadModels.All));
 // Memory for whole deal summaries kept between writes and reads, per store (docs/read-models.md "The bound").
 DealLedger.Projections.Deals.DealSummaries.DefaultMegabytes = builder.Configuration.GetValue("Projections:WholeSummariesMegabytes", 64L);
-builder.Services.AddMarten(services =>
+var marten = builder.Services.AddMarten(services =>
     {
         var options = new StoreOptions();
         LedgerStore.ConfigureLedger(options, schema, services.GetRequiredService<ReadModelCatalog>().Models,
             builder.Configuration.GetValue<bool>("Projections:SkipFailingEvents"));
         options.Schema.For<ServingVersion>();
         options.AutoCreateSchemaObjects = posture.ApplySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+        // Nodes started together wait for one another's start-up schema application (10 s); one that waits longer starts
+        // anyway, logging an error, and applies what is missing on first use, as it did before.
+        options.ResourceMigrationFailureMode = ResourceMigrationFailureMode.ContinueOnFailures;
         options.Logger(new DealLedger.Api.Facts.LostRaceLogging(services.GetRequiredService<ILogger<IDocumentStore>>()));
         // Only query sessions that Marten opens itself follow the read preference; write sessions, the daemon, schema
         // changes and locks keep to the primary (Weasel's default for a multi-host data source).
@@ -71,6 +74,12 @@ builder.Services.AddMarten(services =>
     .UseReadSessions(standbyReads)
     .IntegrateWithWolverine()
     .AddAsyncDaemon(builder.Configuration.GetValue("Projections:DaemonMode", DaemonMode.Solo));
+if (posture.ApplySchema)
+{
+    // Every table and function before the first request: applied lazily, a burst after a cold start queued behind
+    // Weasel's 5 s in-process lock and timed out.
+    marten.ApplyAllDatabaseChangesOnStartup();
+}
 
 builder.Host.UseWolverine(options =>
 {
@@ -160,6 +169,7 @@ if (!app.Environment.IsDevelopment())
     app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.Always });
 }
 
+app.UseRelativeRedirects();
 app.UseExpectedOutcomeLogging();
 app.UseExceptionHandler();
 if (!app.Environment.IsDevelopment())

@@ -148,8 +148,10 @@ public sealed class ReadModelMonitor(
                 : lag == 0 ? "caught-up"
                 : behindFor >= StallAfter ? "stalled"
                 : "catching-up";
+            // A failed rebuild's error stays on its job (/admin/rebuilds/{id}); here, only until the read model moves on.
+            var rebuildError = rebuild is { Outcome: RebuildJob.Failed } && !(position > rebuild.LivePositionAtFailure) ? rebuild.Error : null;
             states.Add(new ReadModelState(model.Name, model.Version, "async", position, highWater, lag, behindFor.TotalSeconds, state,
-                failure ?? (rebuild is { Outcome: RebuildJob.Failed } ? rebuild.Error : null), here?.Contains(model.Name),
+                failure ?? rebuildError, here?.Contains(model.Name),
                 serving, ReadModels.ProgressOf(progress, model, serving)));
         }
 

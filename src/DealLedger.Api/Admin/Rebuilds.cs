@@ -22,6 +22,12 @@ public sealed class RebuildJob
     public string Outcome { get; set; } = Running;
     public string? Error { get; set; }
 
+    /// <summary>
+    /// Where the serving read model stood when the rebuild failed (null when it could not be read): the read model's
+    /// status shows the rebuild's error only until the read model advances past it.
+    /// </summary>
+    internal long? LivePositionAtFailure { get; set; }
+
     /// <summary>The log position the rebuild runs up to (the high-water mark when it started).</summary>
     public long Total { get; set; }
 
@@ -209,11 +215,28 @@ public sealed class RebuildCoordinator(
         {
             // The lock goes first: whoever reads the outcome may start the next rebuild at once, on any node.
             await hold.DisposeAsync();
+            if (outcome == RebuildJob.Failed)
+            {
+                job.LivePositionAtFailure = await LivePositionAsync(model);
+            }
+
             job.Error = error;
             job.FinishedAt = clock.GetUtcNow();
             UpdateRate(job);
             _running.TryRemove(job.ReadModel, out _);
             job.Outcome = outcome;
+        }
+    }
+
+    private async Task<long?> LivePositionAsync(ReadModel model)
+    {
+        try
+        {
+            return ReadModels.ProgressOf(await store.Advanced.AllProjectionProgress(token: CancellationToken.None), model);
+        }
+        catch (Exception e) when (DatabaseFailures.IsUnavailable(e) || DatabaseFailures.IsStatementTimeout(e))
+        {
+            return null;
         }
     }
 

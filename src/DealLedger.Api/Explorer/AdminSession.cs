@@ -50,10 +50,6 @@ public static class AdminSession
             options.AccessDeniedPath = SignInPath;
             options.ReturnUrlParameter = "returnUrl";
             options.Events.OnValidatePrincipal = StillValidAsync;
-            // The handler's redirects to sign-in are absolute, built from the request's Host header: relative ones
-            // cannot send a browser to another host, whatever Host a request claimed.
-            options.Events.OnRedirectToLogin = RedirectRelative;
-            options.Events.OnRedirectToAccessDenied = RedirectRelative;
         });
     }
 
@@ -91,19 +87,16 @@ public static class AdminSession
 
     public static Task SignOutAsync(HttpContext context) => context.SignOutAsync(Scheme);
 
-    /// <summary>Where to go after signing in: the page asked for when it is a local path, else the admin page.</summary>
+    /// <summary>
+    /// Where to go after signing in: the page asked for when it is a local path, else the admin page. Only printable
+    /// ASCII is followed: a Location header holds nothing else (Kestrel refused "/。evil" with a 500), and the paths
+    /// this API links to are percent-encoded already.
+    /// </summary>
     public static string ReturnTo(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && RedirectHttpResult.IsLocalUrl(returnUrl)
-            && !returnUrl.Any(char.IsControl)
+            && returnUrl.All(c => c is > ' ' and <= '~')
             ? returnUrl
             : AdminPath;
-
-    private static Task RedirectRelative(RedirectContext<CookieAuthenticationOptions> context)
-    {
-        var target = Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri;
-        context.Response.Redirect(target);
-        return Task.CompletedTask;
-    }
 
     /// <summary>
     /// A session ends when its key is removed, loses its admin flag or is given a new secret: the cookie

@@ -25,6 +25,6 @@ public sealed record Posture(bool ApplySchema, bool DocsEnabled, IReadOnlyList<s
         policy.WithOrigins([.. AllowedOrigins])
             .WithMethods("GET", "POST", "DELETE")
             .WithHeaders("Content-Type", "Accept", ApiKeyHandler.Header, "If-Match", Correlation.Header, Reads.ReadPosition.MinimumHeader)
-            .WithExposedHeaders("ETag", "Location", Correlation.Header, Reads.ReadPosition.Header)
+            .WithExposedHeaders("ETag", "Location", Correlation.Header, Correlation.ReplacedHeader, Reads.ReadPosition.Header)
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
 }

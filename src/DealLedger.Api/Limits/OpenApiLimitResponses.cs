@@ -16,7 +16,9 @@ public static class OpenApiLimitResponses
             });
             operation.Responses.TryAdd("503", new OpenApiResponse
             {
-                Description = "The database is busy or unavailable, or too many expensive requests are running; see Retry-After.",
+                Description = "The database is busy or unavailable, or too many expensive requests are running; see Retry-After. " +
+                    "Without Retry-After (problem type tag:dealledger,2026:problems/query-too-long), the query ran past the database's " +
+                    "time limit and will again: narrow it.",
             });
             return Task.CompletedTask;
         });

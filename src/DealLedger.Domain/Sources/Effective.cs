@@ -189,10 +189,11 @@ public sealed partial record Effective(string Text, DateOnly? From, DateOnly? To
     /// <summary>Within the ledger's years (<see cref="Facts.FactLimits.Year"/>), so no period arithmetic can overflow.</summary>
     private static bool InYears(int year) => year >= Facts.FactLimits.Year.Min && year <= Facts.FactLimits.Year.Max;
 
-    [GeneratedRegex(@"^\d{4}$")]
+    // [0-9], not \d: \d also matches other scripts' digits (٢٠٢٥, fullwidth ２０２５), which int.Parse refuses.
+    [GeneratedRegex(@"^[0-9]{4}$")]
     private static partial Regex YearOnly();
 
-    [GeneratedRegex(@"^(?<part>q[1-4]|h[12]|spring|summer|autumn|fall|winter|early|mid|late|end)[ -]+(of )?(?<year>\d{4})$")]
+    [GeneratedRegex(@"^(?<part>q[1-4]|h[12]|spring|summer|autumn|fall|winter|early|mid|late|end)[ -]+(of )?(?<year>[0-9]{4})$")]
     private static partial Regex Qualified();
 
     [GeneratedRegex(@"\s+")]

@@ -27,6 +27,23 @@ public class EffectiveTests
         Assert.Equal(text, effective.Text);
     }
 
+    [Theory]
+    [InlineData("\u0662\u0660\u0662\u0665")]
+    [InlineData("\uFF12\uFF10\uFF12\uFF15")]
+    [InlineData("Q3 \u0662\u0660\u0662\u0666")]
+    [InlineData("summer \uFF12\uFF10\uFF12\uFF16")]
+    [InlineData("\u0662\u0660\u0662\u0665-\u0660\u0669")]
+    [InlineData("\u0662\u0660\u0662\u0665-\u0660\u0669-\u0661\u0660")]
+    [InlineData("2019/\u0662\u0660\u0662\u0664")]
+    [InlineData("since \uFF12\uFF10\uFF11\uFF19")]
+    [InlineData("~\u0967\u096F\u096F\u096F")]
+    public void digits_of_other_scripts_are_refused_as_unrecognised(string text)
+    {
+        Assert.False(Effective.TryParse(text, out var effective, out var error));
+        Assert.Null(effective);
+        Assert.Contains("is not, within the ledger's years", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void open_ended_periods_keep_a_null_bound()
     {
