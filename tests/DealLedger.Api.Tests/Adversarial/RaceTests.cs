@@ -124,6 +124,65 @@ public class RaceTests(ApiFixture api) : ApiTest(api)
         await AssertEverySequenceNumberHoldsAFactAsync();
     }
 
+    [Fact]
+    public async Task while_a_running_transaction_holds_a_sequence_number_health_and_the_status_name_it_and_since_when_and_clear_once_it_ends()
+    {
+        await CreateDealsAsync(["race-a"]);
+        await Api.CatchUpAsync();
+        var schema = Api.Store.Options.Events.DatabaseSchemaName;
+        await using var holder = new NpgsqlConnection(Api.ConnectionString);
+        await holder.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        long held;
+        // As an append does: a transaction that has written (it has a transaction id) takes the number, and is still at work.
+        await using (var take = new NpgsqlCommand($"select txid_current(), nextval('{schema}.mt_events_sequence')", holder))
+        await using (var reader = await take.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            held = reader.GetInt64(1);
+        }
+
+        var tookAt = DateTimeOffset.UtcNow;
+        using var stop = new CancellationTokenSource();
+        await using var work = new NpgsqlCommand("select pg_sleep(120)", holder);
+        var working = work.ExecuteNonQueryAsync(stop.Token);
+        (await Api.PostFactAsync(Envelopes.Value("after-the-gap", "race-a", "2025-09-10", 1m))).EnsureSuccessStatusCode();
+
+        var (check, status) = await ReadModelsAsync((c, s) => (string?)c["status"] == "Degraded" && s.Any(m => m!["waitingOnSequence"] is not null));
+
+        Assert.Contains($"sequence number {held}", (string?)check["description"]);
+        Assert.Equal(held, (long)check["data"]!["waitingOnSequence"]!);
+        Assert.InRange(DateTimeOffset.Parse((string)check["data"]!["waitingSince"]!, System.Globalization.CultureInfo.InvariantCulture),
+            tookAt.AddMinutes(-1), DateTimeOffset.UtcNow);
+        Assert.All(status.Where(s => (string?)s!["lifecycle"] == "async"), s => Assert.Equal(held, (long?)s!["waitingOnSequence"]));
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => working);
+        await ReadModelsAsync((c, _) => (string?)c["status"] == "Healthy");
+        await Api.CatchUpAsync();
+    }
+
+    /// <summary>
+    /// The read models' health check and status, read together until they answer as expected (the read models move at
+    /// their daemon's polls, and a gap is reported once it is a second old).
+    /// </summary>
+    private async Task<(JsonNode Check, JsonArray Status)> ReadModelsAsync(Func<JsonNode, JsonArray, bool> expected)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var check = (await Api.GetJsonAsync("/health", ApiFixture.AdminKey))["checks"]!.AsArray().Single(c => (string?)c!["name"] == "read-models")!;
+            var status = (await Api.GetJsonAsync("/admin/projections", ApiFixture.AdminKey)).AsArray();
+            if (expected(check, status))
+            {
+                return (check, status);
+            }
+
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"the read models' health stayed {check.ToJsonString()}");
+            await Task.Delay(100);
+        }
+    }
+
     private async Task CreateDealsAsync(IEnumerable<string> subjects)
     {
         var response = await Api.ImportAsync(NdJson(subjects.Select(s => Envelopes.Deal($"d-{s}", s, "2025-09-01"))));
