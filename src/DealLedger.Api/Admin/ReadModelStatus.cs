@@ -18,7 +18,7 @@ namespace DealLedger.Api.Admin;
 /// <param name="ServingVersion">The version answering reads: lower than <paramref name="Version"/> while the new
 /// version is built beside it, until an operator switches.</param>
 /// <param name="ServingPosition">How far the serving version has read the log.</param>
-/// <param name="WaitingOnSequence">For an async read model: the event sequence number it waits on (see <see cref="SequenceGap"/>).</param>
+/// <param name="WaitingOnSequence">For an async read model: the event sequence number it waits on, handed out and holding no event while later events are committed (null when none).</param>
 /// <param name="WaitingSince">Since when the high-water mark has stood before that number.</param>
 public sealed record ReadModelState(
     string Name,
