@@ -36,6 +36,7 @@ public static class Scenarios
             ["B8"] = One(Replay.RebuildMemoryAsync),
             ["B9"] = One(Load.ApiMemoryAsync),
             ["B10"] = One(Load.CrossNodeLagAsync),
+            ["B11"] = One(RaceLag.AsyncReadModelsUnderRacesAsync),
         };
 
     private static Func<ApiFixture, Options, Task<IReadOnlyList<Result>>> One(Func<ApiFixture, Options, Task<Result>> scenario) =>

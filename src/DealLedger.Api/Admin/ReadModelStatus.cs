@@ -18,6 +18,8 @@ namespace DealLedger.Api.Admin;
 /// <param name="ServingVersion">The version answering reads: lower than <paramref name="Version"/> while the new
 /// version is built beside it, until an operator switches.</param>
 /// <param name="ServingPosition">How far the serving version has read the log.</param>
+/// <param name="WaitingOnSequence">For an async read model: the event sequence number it waits on, handed out and holding no event while later events are committed (null when none).</param>
+/// <param name="WaitingSince">Since when the high-water mark has stood before that number.</param>
 public sealed record ReadModelState(
     string Name,
     uint Version,
@@ -30,7 +32,17 @@ public sealed record ReadModelState(
     string? Error,
     bool? RunningHere = null,
     uint? ServingVersion = null,
-    long? ServingPosition = null);
+    long? ServingPosition = null,
+    long? WaitingOnSequence = null,
+    DateTimeOffset? WaitingSince = null);
+
+/// <summary>
+/// The async read models wait on event sequence number <paramref name="Sequence"/>: it was handed out and holds no
+/// event, while events after it are committed. A transaction still open holds it (the daemon cannot pass it until that
+/// transaction ends), or one that rolled back left it (the daemon passes it once it has checked no transaction can
+/// still fill it). <paramref name="Since"/> is when the high-water mark last moved.
+/// </summary>
+public sealed record SequenceGap(long Sequence, long HighWaterMark, long LogEnd, DateTimeOffset Since);
 
 /// <summary>
 /// Reads every read model's progress against the high-water mark, and remembers when each last advanced, so a
@@ -49,6 +61,7 @@ public sealed class ReadModelMonitor(
 {
     private readonly ConcurrentDictionary<string, (long Position, DateTimeOffset Since)> _lastAdvance = new();
     private readonly ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
+    private (long Mark, DateTimeOffset Since) _markSeen;
 
     /// <summary>Projections that stopped on an event, by read model name, with the event and the error.</summary>
     public IReadOnlyDictionary<string, string> Failures => _failures;
@@ -103,9 +116,43 @@ public sealed class ReadModelMonitor(
     /// <summary>Behind and not advancing for this long means stalled (Projections:StallAfterSeconds, default 60).</summary>
     public TimeSpan StallAfter => TimeSpan.FromSeconds(configuration.GetValue("Projections:StallAfterSeconds", 60));
 
+    /// <summary>Every write holds its sequence numbers for the milliseconds it takes to commit: a gap younger than this is not news.</summary>
+    public static readonly TimeSpan GapAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>The sequence number the async read models wait on, if the high-water mark stands before a missing one.</summary>
+    public async Task<SequenceGap?> GapAsync(CancellationToken ct)
+    {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        await using var connection = (Npgsql.NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"select p.last_seq_id, p.last_updated, (select max(seq_id) from {schema}.mt_events), " +
+            $"exists (select 1 from {schema}.mt_events where seq_id = p.last_seq_id + 1) " +
+            $"from {schema}.mt_event_progression p where p.name = 'HighWaterMark'", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct) || reader.IsDBNull(2))
+        {
+            return null;
+        }
+
+        var (mark, end, next) = (reader.GetInt64(0), reader.GetInt64(2), reader.GetBoolean(3));
+        var updated = reader.IsDBNull(1) ? (DateTimeOffset?)null : new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero);
+        var now = clock.GetUtcNow();
+        var seen = _markSeen.Mark == mark ? _markSeen : _markSeen = (mark, now);
+        if (end <= mark || next)
+        {
+            return null;
+        }
+
+        // The mark's row may be rewritten on every poll without moving: when this node first saw it there bounds it too.
+        var since = updated is { } u && u < seen.Since ? u : seen.Since;
+        return now - since < GapAfter ? null : new SequenceGap(mark + 1, mark, end, since);
+    }
+
     public async Task<IReadOnlyList<ReadModelState>> StatusAsync(Func<string, RebuildJob?> rebuildOf, CancellationToken ct)
     {
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
+        var gap = await GapAsync(ct);
 
         // Against the last committed event, not only the daemon's own mark: a dead daemon stops advancing its mark too.
         await using var session = store.PrimaryQuerySession();
@@ -152,7 +199,7 @@ public sealed class ReadModelMonitor(
             var rebuildError = rebuild is { Outcome: RebuildJob.Failed } && !(position > rebuild.LivePositionAtFailure) ? rebuild.Error : null;
             states.Add(new ReadModelState(model.Name, model.Version, "async", position, highWater, lag, behindFor.TotalSeconds, state,
                 failure ?? rebuildError, here?.Contains(model.Name),
-                serving, ReadModels.ProgressOf(progress, model, serving)));
+                serving, ReadModels.ProgressOf(progress, model, serving), gap?.Sequence, gap?.Since));
         }
 
         return states;

@@ -4,7 +4,8 @@ namespace DealLedger.Api.Admin;
 
 /// <summary>
 /// Unhealthy when a projection stopped on an event, or an async read model stopped advancing while events are
-/// pending (a silent daemon stall); the description says which and why.
+/// pending (a silent daemon stall); the description says which and why. Degraded (still ready) while the async read
+/// models wait on a missing event sequence number, saying which and since when.
 /// </summary>
 public sealed class ReadModelsHealthCheck(ReadModelMonitor monitor, RebuildCoordinator rebuilds) : IHealthCheck
 {
@@ -17,7 +18,19 @@ public sealed class ReadModelsHealthCheck(ReadModelMonitor monitor, RebuildCoord
                 : $"{s.Name} stalled at {s.Position} of {s.HighWaterMark} for {s.LagSeconds:0} s")
             .Concat(monitor.Failures.Where(f => states.All(s => s.Name != f.Key)).Select(f => $"{f.Key} stopped on {f.Value}"))
             .ToList();
-        return problems.Count > 0 ? HealthCheckResult.Unhealthy(string.Join("; ", problems)) : HealthCheckResult.Healthy();
+        if (problems.Count > 0)
+        {
+            return HealthCheckResult.Unhealthy(string.Join("; ", problems));
+        }
+
+        if (states.FirstOrDefault(s => s.WaitingOnSequence is not null) is { WaitingOnSequence: { } sequence, WaitingSince: { } since })
+        {
+            return HealthCheckResult.Degraded(
+                $"async read models wait on event sequence number {sequence}, missing since {since:O}: a transaction holding it is still open, or rolled back",
+                data: new Dictionary<string, object> { ["waitingOnSequence"] = sequence, ["waitingSince"] = since });
+        }
+
+        return HealthCheckResult.Healthy();
     }
 }
 

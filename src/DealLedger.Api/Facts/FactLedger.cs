@@ -11,6 +11,7 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
+using Npgsql;
 
 namespace DealLedger.Api.Facts;
 
@@ -45,6 +46,7 @@ public static class FactLedger
 {
     public static async Task<RecordOutcome> RecordAsync(IDocumentSession session, ParsedFact fact, long? ifMatch, CancellationToken ct)
     {
+        await LockAsync(session, [fact], ct);
         var decision = RecordFact.Decide(await LoadAsync(session, [fact], ct), new RecordFact(fact, ifMatch));
         if (decision is not RecordDecision.Append { Stream: var append })
         {
@@ -58,8 +60,8 @@ public static class FactLedger
         }
         catch (Exception e) when (IsWriteCollision(e))
         {
-            // Lost a race: either the same fact id was recorded meanwhile (answer as for a resend) or the
-            // subject moved on under us.
+            // Lost a race to a writer that took no lock (another tool, hand-written SQL): either the same fact id
+            // was recorded meanwhile (answer as for a resend) or the subject moved on under us.
             await using var fresh = session.DocumentStore.PrimaryQuerySession();
             if ((await StoredAsync(fresh, [fact.FactId], ct)).TryGetValue(fact.FactId, out var raced))
             {
@@ -82,6 +84,7 @@ public static class FactLedger
         IDocumentSession session, IReadOnlyList<(int Line, ParsedFact Fact)> facts, CancellationToken ct,
         IReadOnlyList<LineErrors>? unparsed = null)
     {
+        await LockAsync(session, facts.Select(f => f.Fact).ToList(), ct);
         var decision = ImportFacts.Decide(await LoadAsync(session, facts.Select(f => f.Fact).ToList(), ct), new ImportFacts(facts, unparsed ?? []));
         if (decision is ImportDecision.Rejected rejected)
         {
@@ -160,6 +163,40 @@ public static class FactLedger
                 : (await summaries).ToDictionary(s => s.Id, s => (IReadOnlySet<string>)s.Parties.Select(p => p.Party).ToHashSet(StringComparer.Ordinal),
                     StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>Above this many subjects and fact ids, a write locks the whole ledger instead of each of them.</summary>
+    public const int MostKeyLocks = 512;
+
+    /// <summary>
+    /// Opens the session's transaction and locks these facts' subjects and fact ids in it until it ends, so every
+    /// look-up and decision after it sees what the writers before it committed. A write that would lose a race waits
+    /// here and is then decided on the winner's state (a resend, a 412, a conflict) before it appends: it never takes
+    /// an event sequence number it would roll back, whose gap would hold every async read model still. Locks are
+    /// taken in hash order, the same for every writer, so writers of many subjects cannot deadlock each other; a
+    /// write with more than <see cref="MostKeyLocks"/> keys locks the ledger whole, keeping PostgreSQL's lock table
+    /// bounded (every write holds the ledger's lock shared).
+    /// </summary>
+    private static async Task LockAsync(IDocumentSession session, IReadOnlyCollection<ParsedFact> facts, CancellationToken ct)
+    {
+        var keys = facts.Select(f => "stream:" + f.Subject).Concat(facts.Select(f => "fact:" + f.FactId)).Distinct(StringComparer.Ordinal).ToArray();
+        var whole = keys.Length > MostKeyLocks;
+        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
+        await session.BeginTransactionAsync(ct);
+        await using var batch = session.Connection!.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(whole
+            ? "select pg_advisory_xact_lock(hashtext('dealledger.ledger:' || $1), 0)"
+            : "select pg_advisory_xact_lock_shared(hashtext('dealledger.ledger:' || $1), 0)") { Parameters = { new() { Value = schema } } });
+        if (!whole)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "select pg_advisory_xact_lock(hashtext('dealledger.keys:' || $1), h) from (select distinct hashtext(k) as h from unnest($2::text[]) as k order by h) as keys")
+            {
+                Parameters = { new() { Value = schema }, new() { Value = keys } },
+            });
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The exceptions a write that lost a race at commit ends with.</summary>

@@ -20,7 +20,9 @@ public sealed class LostRaceLogging(ILogger<IDocumentStore> logger) : IMartenLog
     public static bool IsLostRace(Exception e) =>
         FactLedger.IsWriteCollision(e)
         || e is PostgresException { SqlState: "MT003" }
-        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" };
+        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" }
+        // Inside a transaction the session opened before its commit (FactLedger's locks), Marten wraps the server's error.
+        || e is Marten.Exceptions.MartenCommandException { InnerException: { } inner } && IsLostRace(inner);
 
     private sealed class Session(ILogger logger) : IMartenSessionLogger
     {

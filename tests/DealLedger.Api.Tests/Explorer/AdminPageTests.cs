@@ -155,6 +155,43 @@ public partial class AdminPageTests(ApiFixture api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task the_admin_page_says_which_sequence_number_the_async_read_models_wait_on_and_since_when()
+    {
+        (await Api.PostFactAsync(Envelopes.Deal("d1", "gap-deal", "2025-09-01"))).EnsureSuccessStatusCode();
+        await Api.CatchUpAsync();
+        await using var holder = new Npgsql.NpgsqlConnection(Api.ConnectionString);
+        await holder.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        long held;
+        await using (var take = new Npgsql.NpgsqlCommand(
+            $"select txid_current(), nextval('{Api.Store.Options.Events.DatabaseSchemaName}.mt_events_sequence')", holder))
+        await using (var reader = await take.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            held = reader.GetInt64(1);
+        }
+
+        using var stop = new CancellationTokenSource();
+        await using var work = new Npgsql.NpgsqlCommand("select pg_sleep(120)", holder);
+        var working = work.ExecuteNonQueryAsync(stop.Token);
+        (await Api.PostFactAsync(Envelopes.Value("v1", "gap-deal", "2025-09-02", 1m))).EnsureSuccessStatusCode();
+        var browser = await SignedInAsync();
+
+        var said = $"wait on event sequence number {AdminSessionCount(held)}, missing since";
+        var page = await browser.Client.GetStringAsync("/explore/admin");
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !page.Contains(said, StringComparison.Ordinal) && waited.Elapsed < TimeSpan.FromSeconds(60);)
+        {
+            await Task.Delay(100);
+            page = await browser.Client.GetStringAsync("/explore/admin");
+        }
+
+        Assert.Contains(said, page, StringComparison.Ordinal);
+        Assert.Matches(@"missing since\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", page);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => working);
+    }
+
+    [Fact]
     public async Task a_running_rebuild_can_be_cancelled_from_its_page_and_a_finished_one_cannot()
     {
         var file = string.Join('\n', LedgerGenerator.Generate(seed: 12, deals: 300, factsPerDeal: 10).Select(f => f.ToJsonString()));
