@@ -20,6 +20,8 @@ public sealed class ClusterLease : IDisposable
     {
         var folder = LeasesFolder(dataDirectory);
         Directory.CreateDirectory(folder);
+        // Sweeps the files of holders that are gone (killed), so the folder lists live holders only.
+        _ = Holders(dataDirectory);
         var path = Path.Combine(folder, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         // For a person looking at the folder: which process holds it, and since when.
