@@ -40,7 +40,20 @@ public sealed class SoloDaemonLock(
         var told = false;
         while (true)
         {
-            var (connection, holder) = await TryTakeAsync(cancellationToken);
+            NpgsqlConnection? connection;
+            string holder;
+            try
+            {
+                (connection, holder) = await TryTakeAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException)
+            {
+                // The database does not answer yet: start as the rest of the API does, and take the lock (or stop, if
+                // another Solo node took it) as soon as it answers.
+                logger.LogWarning("Could not take the Solo daemon lock ({Reason}); taking it when the database answers", e.Message);
+                break;
+            }
+
             if (connection is not null)
             {
                 _connection = connection;
