@@ -29,6 +29,8 @@ public sealed class SoloDaemonLock(
     private CancellationTokenSource? _stopping;
     private Task? _watch;
 
+    private const string JustEnded = "a session that just ended";
+
     /// <summary>The lock's key: stable across processes and versions, distinct per ledger schema.</summary>
     public static long KeyFor(string schema) =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"dealledger:solo-daemon:{schema}")), 0);
@@ -148,7 +150,7 @@ public sealed class SoloDaemonLock(
         return await reader.ReadAsync(ct)
             ? $"'{reader.GetString(1)}', PostgreSQL backend {reader.GetInt32(0)}, connected from {reader.GetString(2)} since " +
               $"{reader.GetFieldValue<DateTimeOffset>(3).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"
-            : "a session that just ended";
+            : JustEnded;
     }
 
     /// <summary>Checks the lock's connection; after losing it, takes the lock again, or stops this node if another took it.</summary>
@@ -172,6 +174,12 @@ public sealed class SoloDaemonLock(
                 {
                     _connection = connection;
                     logger.LogInformation("Solo daemon lock on ledger schema '{Schema}' taken again after its connection was lost", database.Schema);
+                    continue;
+                }
+
+                if (holder == JustEnded)
+                {
+                    // The lock was released between the try and the look-up: try again at the next tick.
                     continue;
                 }
 
