@@ -86,20 +86,20 @@ public sealed class SoloDaemonLock(
         _watch = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => ShutDownAsync();
+
+    // A test host may dispose the services before it stops them: either order ends the watch once and lets the lock go.
+    public async ValueTask DisposeAsync() => await ShutDownAsync();
+
+    private async Task ShutDownAsync()
     {
-        if (_stopping is not null)
+        if (Interlocked.Exchange(ref _stopping, null) is { } stopping)
         {
-            await _stopping.CancelAsync();
+            await stopping.CancelAsync();
             await (_watch ?? Task.CompletedTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            stopping.Dispose();
         }
 
-        await ReleaseAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _stopping?.Dispose();
         await ReleaseAsync();
     }
 
